@@ -1,0 +1,10 @@
+"""calexit: the California Independence Plebiscite, run end to end from its rules as code."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("calexit")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.0.0+unknown"

@@ -1,0 +1,1 @@
+"""Shipped public reference data (counties, states, facts) and the California calendar."""
