@@ -1,0 +1,68 @@
+"""The ``calexit`` command: one group per stage; prints results, never decides them.
+
+A :class:`~calexit.errors.CalexitError` raised anywhere below is printed as one line per
+problem on standard error and the command exits with code 2; there is no traceback for
+a user's mistake.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from calexit import __version__
+from calexit.cli import calendar_cmd, demo_cmd, reference_cmd, rules_cmd, store_cmd
+from calexit.cli.output import fail
+from calexit.errors import CalexitError
+
+USER_ERROR = 2
+
+
+class _UserErrorsAsExitCode(TyperGroup):
+    """Turn every CalexitError into a clean message and exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CalexitError as error:
+            fail(error.lines())
+            raise typer.Exit(USER_ERROR) from None
+
+
+app = typer.Typer(
+    name="calexit",
+    cls=_UserErrorsAsExitCode,
+    help="Run the California Independence Plebiscite from its rules as code: petition, vote, "
+    "audit, commission and the road after.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(rules_cmd.app, name="rules")
+app.add_typer(reference_cmd.app, name="reference")
+app.add_typer(store_cmd.app, name="store")
+app.command("calendar")(calendar_cmd.calendar)
+app.command("holidays")(calendar_cmd.holidays)
+app.command("demo")(demo_cmd.demo)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"calexit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """calexit: the California Independence Plebiscite, end to end."""
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app()

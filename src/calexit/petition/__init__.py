@@ -1,0 +1,1 @@
+"""The petition stage: deadlines, signature sampling, projection and the qualification decision."""

@@ -1,0 +1,1 @@
+"""Rules as code: rule packs (TOML, every number cited) loaded into frozen typed models."""

@@ -1,0 +1,24 @@
+"""The store: calexit's database of rule packs, reference data and stage runs.
+
+SQLAlchemy 2 models (:mod:`calexit.store.models`) and Alembic migrations
+(``calexit/store/migrations``) over a SQLite file by default, or PostgreSQL when
+``CALEXIT_DATABASE_URL`` names one. :func:`open_store` migrates to the newest
+schema before it returns a :class:`Store`.
+"""
+
+from __future__ import annotations
+
+from calexit.store.database import DATABASE_URL_VARIABLE, database_url_from, open_store
+from calexit.store.models import RunStatus, Stage
+from calexit.store.repository import PackRecord, RunRecord, Store
+
+__all__ = [
+    "DATABASE_URL_VARIABLE",
+    "PackRecord",
+    "RunRecord",
+    "RunStatus",
+    "Stage",
+    "Store",
+    "database_url_from",
+    "open_store",
+]

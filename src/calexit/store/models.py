@@ -1,0 +1,158 @@
+"""SQLAlchemy 2 models of the store: rule packs, reference data and stage runs.
+
+The same models serve SQLite (the default, one file) and PostgreSQL (production).
+Every constraint is named by :data:`NAMING_CONVENTION`, so Alembic migrations
+refer to the same names on both backends.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION: dict[str, str] = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Stage(StrEnum):
+    """The stages of a plebiscite run, in the order they happen."""
+
+    FOUNDATION = "foundation"
+    PETITION = "petition"
+    VOTE = "vote"
+    AUDIT = "audit"
+    COMMISSION = "commission"
+    PATHWAY = "pathway"
+
+
+class RunStatus(StrEnum):
+    """Where a stage run stands."""
+
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+def _values(enum: type[StrEnum]) -> list[str]:
+    """The stored strings of an enum: its values, not its member names."""
+    return [member.value for member in enum]
+
+
+def _enum_column(enum: type[StrEnum], name: str) -> Enum:
+    """A portable enum column: VARCHAR(16) plus a named CHECK constraint, on both backends."""
+    return Enum(
+        enum,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=16,
+        values_callable=_values,
+        validate_strings=True,
+    )
+
+
+class Base(DeclarativeBase):
+    """Declarative base whose metadata names every constraint by convention."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class RulePack(Base):
+    """A rule pack as loaded: its TOML text and the SHA-256 of that text."""
+
+    __tablename__ = "rule_pack"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    toml_text: Mapped[str] = mapped_column(Text)
+    loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CountyRow(Base):
+    """One California county (see :class:`calexit.reference.records.County`)."""
+
+    __tablename__ = "county"
+
+    fips: Mapped[str] = mapped_column(String(5), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    region: Mapped[str] = mapped_column(String(64))
+    esp_region_2006: Mapped[str] = mapped_column(String(64))
+    eligible_voters: Mapped[int] = mapped_column(BigInteger)
+    registered_voters: Mapped[int] = mapped_column(BigInteger)
+    ballots_cast_2024: Mapped[int] = mapped_column(BigInteger)
+    harris_2024: Mapped[int] = mapped_column(BigInteger)
+    trump_2024: Mapped[int] = mapped_column(BigInteger)
+
+
+class StateRow(Base):
+    """One state or the District of Columbia (see :class:`calexit.reference.records.State`)."""
+
+    __tablename__ = "state"
+
+    abbr: Mapped[str] = mapped_column(String(2), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    jurisdiction_type: Mapped[str] = mapped_column(String(32))
+    population_2020: Mapped[int] = mapped_column(BigInteger)
+    house_seats: Mapped[int] = mapped_column(Integer)
+    electoral_votes: Mapped[int] = mapped_column(Integer)
+    trump_2024_pct: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    harris_2024_pct: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    legislature_control: Mapped[str] = mapped_column(String(16))
+    governor_party: Mapped[str] = mapped_column(String(16))
+    senators_d: Mapped[int] = mapped_column(Integer)
+    senators_r: Mapped[int] = mapped_column(Integer)
+    notes: Mapped[str] = mapped_column(Text)
+
+
+class FactRow(Base):
+    """A published figure about California (see :class:`calexit.reference.records.Fact`)."""
+
+    __tablename__ = "fact"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Decimal | None] = mapped_column(Numeric(20, 4))
+    bound: Mapped[str] = mapped_column(String(2))
+    unit: Mapped[str] = mapped_column(Text)
+    year: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(Text)
+
+
+class StageRunRow(Base):
+    """One run of one stage against one rule pack, with its outcome as JSON."""
+
+    __tablename__ = "stage_run"
+    __table_args__ = (Index("ix_stage_run_stage_started_at", "stage", "started_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    stage: Mapped[Stage] = mapped_column(_enum_column(Stage, "stage"))
+    pack_id: Mapped[str] = mapped_column(String(64), ForeignKey("rule_pack.id"))
+    status: Mapped[RunStatus] = mapped_column(_enum_column(RunStatus, "status"))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    seed: Mapped[str | None] = mapped_column(String(255))
+    code_version: Mapped[str] = mapped_column(String(64))
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
