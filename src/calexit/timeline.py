@@ -60,8 +60,12 @@ def _petition_steps(pack: RulePack, filed: date | None) -> list[Step]:
         return [
             Step("petition", last_full.title, last_full.day, last_full.source),
             Step("petition", last_sample.title, last_sample.day, last_sample.source),
-            Step("petition", "Last day to qualify for the ballot (E-131)", deadline,
-                 rules.qualification_days_before_election.source),
+            Step(
+                "petition",
+                "Last day to qualify for the ballot (E-131)",
+                deadline,
+                rules.qualification_days_before_election.source,
+            ),
         ]
     deadlines = petition_deadlines(pack.petition, election, filed)
     wanted = ("filed", "raw_count_due", "random_sample_due", "qualification_deadline")
@@ -80,14 +84,28 @@ def _vote_steps(pack: RulePack) -> list[Step]:
     steps = [Step("vote", f"Election day: {election.name}", day, election.date.source)]
     if election.county_canvass_days:
         rule = election.county_canvass_days
-        steps.append(Step("vote", "Counties complete the canvass",
-                          day + timedelta(days=rule.value), rule.source))
+        steps.append(
+            Step(
+                "vote",
+                "Counties complete the canvass",
+                day + timedelta(days=rule.value),
+                rule.source,
+            )
+        )
     if election.certification_days:
         rule = election.certification_days
         certified = day + timedelta(days=rule.value)
-        steps.append(Step("vote", "Secretary of State certifies the result", certified, rule.source))
-        steps.append(Step("audit", "Risk-limiting audit confirms the outcome before certification",
-                          certified, rule.source))
+        steps.append(
+            Step("vote", "Secretary of State certifies the result", certified, rule.source)
+        )
+        steps.append(
+            Step(
+                "audit",
+                "Risk-limiting audit confirms the outcome before certification",
+                certified,
+                rule.source,
+            )
+        )
     return steps
 
 
@@ -96,18 +114,32 @@ def _commission_steps(pack: RulePack, first_meeting: date | None) -> list[Step]:
     if commission is None:
         return []
     source = commission.selection.source if commission.selection else commission.purpose.source
-    steps = [Step("commission", f"{commission.name}: first meeting", first_meeting, source,
-                  assumed=first_meeting is not None)]
-    for label, rule in (("Interim report due", commission.interim_report_months),
-                        ("Final report due", commission.final_report_months)):
+    steps = [
+        Step(
+            "commission",
+            f"{commission.name}: first meeting",
+            first_meeting,
+            source,
+            assumed=first_meeting is not None,
+        )
+    ]
+    for label, rule in (
+        ("Interim report due", commission.interim_report_months),
+        ("Final report due", commission.final_report_months),
+    ):
         if rule is not None:
             due = add_months(first_meeting, rule.value) if first_meeting else None
-            steps.append(Step("reports", label, due, rule.source, assumed=first_meeting is not None))
+            steps.append(
+                Step("reports", label, due, rule.source, assumed=first_meeting is not None)
+            )
     return steps
 
 
 def road_steps(
-    pack: RulePack, *, filed: date | None = None, first_meeting: date | None = None,
+    pack: RulePack,
+    *,
+    filed: date | None = None,
+    first_meeting: date | None = None,
     after: tuple[RulePack, ...] = (),
 ) -> list[Step]:
     """Every step of the pack's road, the later packs (``pack.road``) last and undated."""

@@ -46,30 +46,57 @@ def _thresholds(context: DemoContext) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     if rules.petition:
         p = rules.petition
-        rows.append({"rule": "valid signatures to qualify", "value": p.required_signatures.value,
-                     "source": p.required_signatures.source})
-        rows.append({"rule": "random sample qualifies above", "value":
-                     f"{format_fraction(p.qualify_above.value)} of the requirement",
-                     "source": p.qualify_above.source})
-        rows.append({"rule": "random sample fails below", "value":
-                     f"{format_fraction(p.fail_below.value)} of the requirement",
-                     "source": p.fail_below.source})
+        rows.append(
+            {
+                "rule": "valid signatures to qualify",
+                "value": p.required_signatures.value,
+                "source": p.required_signatures.source,
+            }
+        )
+        rows.append(
+            {
+                "rule": "random sample qualifies above",
+                "value": f"{format_fraction(p.qualify_above.value)} of the requirement",
+                "source": p.qualify_above.source,
+            }
+        )
+        rows.append(
+            {
+                "rule": "random sample fails below",
+                "value": f"{format_fraction(p.fail_below.value)} of the requirement",
+                "source": p.fail_below.source,
+            }
+        )
     if rules.passage and rules.passage.participation:
         t = rules.passage.participation
-        rows.append({"rule": f"participation ({t.numerator.value} / {t.denominator.value})",
-                     "value": f"{format_fraction(t.min)}: {t.needed(registered):,} ballots of "
-                     f"{registered:,} registered (Oct 2024)", "source": t.source})
+        rows.append(
+            {
+                "rule": f"participation ({t.numerator.value} / {t.denominator.value})",
+                "value": f"{format_fraction(t.min)}: {t.needed(registered):,} ballots of "
+                f"{registered:,} registered (Oct 2024)",
+                "source": t.source,
+            }
+        )
     if rules.passage:
         t = rules.passage.approval
-        rows.append({"rule": f"approval ({t.numerator.value} / {t.denominator.value})",
-                     "value": f"{t.comparison.value} {format_fraction(t.min)}",
-                     "source": t.source})
+        rows.append(
+            {
+                "rule": f"approval ({t.numerator.value} / {t.denominator.value})",
+                "value": f"{t.comparison.value} {format_fraction(t.min)}",
+                "source": t.source,
+            }
+        )
     for later in context.road:
         for gate in later.rules.gates:
             count = gate_count(gate)
             if count:
-                rows.append({"rule": f"{later.rules.id}: {gate.body}",
-                             "value": f"{count.needed} of {count.size}", "source": gate.source})
+                rows.append(
+                    {
+                        "rule": f"{later.rules.id}: {gate.body}",
+                        "value": f"{count.needed} of {count.size}",
+                        "source": gate.source,
+                    }
+                )
     return rows
 
 
@@ -79,34 +106,56 @@ def _load(context: DemoContext, now: datetime) -> int:
         info = loaded.rules.pack
         store.save_pack(info.id, info.version, info.title, loaded.text, now=now)
     store.load_reference(counties(), states(), facts())
-    return store.start_run("foundation", context.pack.rules.id, seed=None,
-                           code_version=__version__, now=now)
+    return store.start_run(
+        "foundation", context.pack.rules.id, seed=None, code_version=__version__, now=now
+    )
 
 
-def _print(context: DemoContext, entries: tuple[TimelineEntry, ...],
-           thresholds: list[dict[str, Any]]) -> None:
+def _print(
+    context: DemoContext, entries: tuple[TimelineEntry, ...], thresholds: list[dict[str, Any]]
+) -> None:
     rules = context.pack.rules
     console.print(f"[bold]{rules.pack.title}[/bold] — rule pack {rules.id} {rules.pack.version}")
     if rules.measure:
         console.print(f"Question: “{rules.measure.question.value}”")
-    console.print(table(f"Where things stand on {context.today.isoformat()}",
-                        ["date", "status", "stage", "step", "days"],
-                        [[e.step.day, e.status.value, e.step.stage,
-                          e.step.title + (" (assumed)" if e.step.assumed else ""), e.days_left]
-                         for e in entries]))
-    console.print(table("Thresholds", ["rule", "value", "source"],
-                        [[r["rule"], r["value"], r["source"]] for r in thresholds]))
+    console.print(
+        table(
+            f"Where things stand on {context.today.isoformat()}",
+            ["date", "status", "stage", "step", "days"],
+            [
+                [
+                    e.step.day,
+                    e.status.value,
+                    e.step.stage,
+                    e.step.title + (" (assumed)" if e.step.assumed else ""),
+                    e.days_left,
+                ]
+                for e in entries
+            ],
+        )
+    )
+    console.print(
+        table(
+            "Thresholds",
+            ["rule", "value", "source"],
+            [[r["rule"], r["value"], r["source"]] for r in thresholds],
+        )
+    )
 
 
 def demo(
     database_url: DatabaseOption = None,
     pack: Annotated[str, typer.Option(help="Rule pack id or file.")] = "calexit-2028",
-    today: Annotated[str | None, typer.Option(
-        help="Report as of this day (YYYY-MM-DD); default: the current date.")] = None,
-    filed: Annotated[str | None, typer.Option(
-        help="Assume the petition is filed on this day (YYYY-MM-DD).")] = None,
-    first_meeting: Annotated[str | None, typer.Option(
-        help="Assume the commission first meets on this day (YYYY-MM-DD).")] = None,
+    today: Annotated[
+        str | None,
+        typer.Option(help="Report as of this day (YYYY-MM-DD); default: the current date."),
+    ] = None,
+    filed: Annotated[
+        str | None, typer.Option(help="Assume the petition is filed on this day (YYYY-MM-DD).")
+    ] = None,
+    first_meeting: Annotated[
+        str | None, typer.Option(help="Assume the commission first meets on this day (YYYY-MM-DD).")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Run every stage that exists on the default scenario and print where things stand."""
@@ -114,25 +163,42 @@ def demo(
     loaded = resolve_pack(pack)
     road = tuple(resolve_pack(later) for later in loaded.rules.pack.road)
     day = _optional_date(today, "--today") or now.date()
-    with connect(database_url) as store, Progress(console=console, transient=True,
-                                                  disable=as_json) as progress:
-        context = DemoContext(store, loaded, road, day, _optional_date(filed, "--filed"),
-                              _optional_date(first_meeting, "--first-meeting"))
+    with (
+        connect(database_url) as store,
+        Progress(console=console, transient=True, disable=as_json) as progress,
+    ):
+        context = DemoContext(
+            store,
+            loaded,
+            road,
+            day,
+            _optional_date(filed, "--filed"),
+            _optional_date(first_meeting, "--first-meeting"),
+        )
         task = progress.add_task("Loading rules and reference data", total=2)
         run_id = _load(context, now)
         progress.update(task, advance=1, description="Building the timeline")
-        steps = road_steps(loaded.rules, filed=context.filed, first_meeting=context.first_meeting,
-                           after=tuple(r.rules for r in road))
+        steps = road_steps(
+            loaded.rules,
+            filed=context.filed,
+            first_meeting=context.first_meeting,
+            after=tuple(r.rules for r in road),
+        )
         entries = timeline(steps, day)
         thresholds = _thresholds(context)
-        summary = {"today": day.isoformat(), "pack": loaded.rules.id, "pack_sha256": loaded.sha256,
-                   "next": [e.step.title for e in entries if e.status.value == "next"],
-                   "store": store.reference_counts()}
+        summary = {
+            "today": day.isoformat(),
+            "pack": loaded.rules.id,
+            "pack_sha256": loaded.sha256,
+            "next": [e.step.title for e in entries if e.status.value == "next"],
+            "store": store.reference_counts(),
+        }
         store.finish_run(run_id, status="succeeded", summary=summary, now=datetime.now(UTC))
         progress.update(task, advance=1)
     if as_json:
-        print_json({"run": run_id, "summary": summary, "timeline": entries,
-                    "thresholds": thresholds})
+        print_json(
+            {"run": run_id, "summary": summary, "timeline": entries, "thresholds": thresholds}
+        )
         return
     _print(context, entries, thresholds)
     console.print(f"Stored in {store.where} (run {run_id}).")

@@ -7,9 +7,8 @@ a user's mistake.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -24,7 +23,7 @@ USER_ERROR = 2
 class _UserErrorsAsExitCode(TyperGroup):
     """Turn every CalexitError into a clean message and exit code 2."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # a typer Context; its class is internal to typer
         try:
             return super().invoke(ctx)
         except CalexitError as error:
@@ -57,8 +56,12 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                 help="Print the version and exit."),
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """calexit: the California Independence Plebiscite, end to end."""
 

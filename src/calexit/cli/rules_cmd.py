@@ -13,8 +13,9 @@ from calexit.reference.bodies import gate_count
 from calexit.rules.catalog import rule_rows
 from calexit.rules.load import builtin_pack, builtin_pack_ids, load_pack_file, resolve_pack
 
-app = typer.Typer(help="The rules as code: shipped rule packs, each number with its source.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="The rules as code: shipped rule packs, each number with its source.", no_args_is_help=True
+)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
@@ -37,9 +38,13 @@ def list_packs(as_json: JsonOption = False) -> None:
     if as_json:
         print_json(rows)
         return
-    console.print(table("Rule packs", ["id", "version", "kind", "jurisdiction", "title"],
-                        [[r["id"], r["version"], r["kind"], r["jurisdiction"], r["title"]]
-                         for r in rows]))
+    console.print(
+        table(
+            "Rule packs",
+            ["id", "version", "kind", "jurisdiction", "title"],
+            [[r["id"], r["version"], r["kind"], r["jurisdiction"], r["title"]] for r in rows],
+        )
+    )
 
 
 @app.command("show")
@@ -52,26 +57,44 @@ def show_pack(
     rows = rule_rows(loaded.rules)
     counts = [c for c in (gate_count(g) for g in loaded.rules.gates) if c is not None]
     if as_json:
-        print_json({
-            "pack": loaded.rules.pack,
-            "sha256": loaded.sha256,
-            "rules": rows,
-            "gate_counts": [
-                {"gate": c.gate.id, "needed": c.needed, "of": c.size, "size_source": c.size_source}
-                for c in counts
-            ],
-        })
+        print_json(
+            {
+                "pack": loaded.rules.pack,
+                "sha256": loaded.sha256,
+                "rules": rows,
+                "gate_counts": [
+                    {
+                        "gate": c.gate.id,
+                        "needed": c.needed,
+                        "of": c.size,
+                        "size_source": c.size_source,
+                    }
+                    for c in counts
+                ],
+            }
+        )
         return
     info = loaded.rules.pack
     console.print(f"[bold]{info.title}[/bold] ({info.id} {info.version})")
     console.print(info.summary)
-    console.print(table("Rules", ["rule", "value", "basis", "source"],
-                        [[r.key, r.value, r.basis, r.source + (f" — {r.note}" if r.note else "")]
-                         for r in rows]))
+    console.print(
+        table(
+            "Rules",
+            ["rule", "value", "basis", "source"],
+            [
+                [r.key, r.value, r.basis, r.source + (f" — {r.note}" if r.note else "")]
+                for r in rows
+            ],
+        )
+    )
     if counts:
-        console.print(table("Votes needed when every member votes",
-                            ["gate", "needed", "of", "size from"],
-                            [[c.gate.id, c.needed, c.size, c.size_source] for c in counts]))
+        console.print(
+            table(
+                "Votes needed when every member votes",
+                ["gate", "needed", "of", "size from"],
+                [[c.gate.id, c.needed, c.size, c.size_source] for c in counts],
+            )
+        )
 
 
 @app.command("check")
@@ -83,11 +106,11 @@ def check_pack(
     loaded = load_pack_file(file)
     rows = rule_rows(loaded.rules)
     if as_json:
-        print_json({"ok": True, "id": loaded.rules.id, "rules": len(rows),
-                    "sha256": loaded.sha256})
+        print_json({"ok": True, "id": loaded.rules.id, "rules": len(rows), "sha256": loaded.sha256})
         return
-    console.print(f"{file}: ok — pack {loaded.rules.id} {loaded.rules.pack.version}, "
-                  f"{len(rows)} cited rules")
+    console.print(
+        f"{file}: ok — pack {loaded.rules.id} {loaded.rules.pack.version}, {len(rows)} cited rules"
+    )
 
 
 @app.command("docs")

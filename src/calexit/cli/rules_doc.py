@@ -42,9 +42,15 @@ def rules_markdown() -> str:
             lines.append(f"| `{row.key}` | {_cell(row.value)} | {row.basis} | {_cell(source)} |")
         counts = [c for c in (gate_count(g) for g in loaded.rules.gates) if c]
         if counts:
-            lines += ["", "Votes needed when every member votes (sizes from the reference data):",
-                      "", "| gate | needed | of | size from |", "| --- | ---: | ---: | --- |"]
-            lines += [f"| `{c.gate.id}` | {c.needed} | {c.size} | {c.size_source} |"
-                      for c in counts]
+            lines += [
+                "",
+                "Votes needed when every member votes (sizes from the reference data):",
+                "",
+                "| gate | needed | of | size from |",
+                "| --- | ---: | ---: | --- |",
+            ]
+            lines += [
+                f"| `{c.gate.id}` | {c.needed} | {c.size} | {c.size_source} |" for c in counts
+            ]
         lines.append("")
     return "\n".join(lines)

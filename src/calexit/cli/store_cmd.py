@@ -14,12 +14,19 @@ from calexit.store.database import database_url_from
 
 DEFAULT_DATABASE_FILE = "calexit.sqlite3"
 
-app = typer.Typer(help="The store: SQLite by default, PostgreSQL via CALEXIT_DATABASE_URL.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="The store: SQLite by default, PostgreSQL via CALEXIT_DATABASE_URL.", no_args_is_help=True
+)
 
-DatabaseOption = Annotated[str | None, typer.Option(
-    "--database-url", help="SQLAlchemy URL of the store (default: $CALEXIT_DATABASE_URL, "
-    "else sqlite:///calexit.sqlite3 in the working directory).", show_default=False)]
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        help="SQLAlchemy URL of the store (default: $CALEXIT_DATABASE_URL, "
+        "else sqlite:///calexit.sqlite3 in the working directory).",
+        show_default=False,
+    ),
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
@@ -55,6 +62,10 @@ def status(database_url: DatabaseOption = None, as_json: JsonOption = False) -> 
         return
     console.print(f"schema revision {revision}")
     console.print(table("Reference rows", ["table", "rows"], sorted(counts.items())))
-    console.print(table("Recent stage runs", ["id", "stage", "pack", "status", "started"],
-                        [[r.id, r.stage, r.pack_id, r.status, r.started_at.isoformat()]
-                         for r in runs]))
+    console.print(
+        table(
+            "Recent stage runs",
+            ["id", "stage", "pack", "status", "started"],
+            [[r.id, r.stage, r.pack_id, r.status, r.started_at.isoformat()] for r in runs],
+        )
+    )

@@ -81,14 +81,26 @@ def petition_deadlines(
     steps: list[Milestone] = []
     if summary_date is not None:
         last = summary_date + timedelta(days=rules.circulation_days.value)
-        steps.append(Milestone("circulation_ends", "Last day to file petitions", last,
-                               rules.circulation_days.source))
+        steps.append(
+            Milestone(
+                "circulation_ends",
+                "Last day to file petitions",
+                last,
+                rules.circulation_days.source,
+            )
+        )
         if filed > last:
-            problems.append(Problem(f"is after the last day to file ({last.isoformat()})",
-                                    key="filed", value=filed.isoformat()))
+            problems.append(
+                Problem(
+                    f"is after the last day to file ({last.isoformat()})",
+                    key="filed",
+                    value=filed.isoformat(),
+                )
+            )
     if filed >= election:
-        problems.append(Problem("must be before the election day", key="filed",
-                                value=filed.isoformat()))
+        problems.append(
+            Problem("must be before the election day", key="filed", value=filed.isoformat())
+        )
     if problems:
         raise InputError("the petition cannot be filed on that date", problems)
     raw = add_working_days(filed, rules.raw_count_working_days.value)
@@ -97,15 +109,31 @@ def petition_deadlines(
     deadline = days_before(election, rules.qualification_days_before_election.value)
     steps += [
         Milestone("filed", "Petition sections filed with the counties", filed, "filing date given"),
-        Milestone("raw_count_due", "Counties report the raw count", raw,
-                  rules.raw_count_working_days.source),
-        Milestone("random_sample_due", "Counties certify the random sample", sample,
-                  rules.random_sample_working_days.source),
-        Milestone("full_count_due", "Counties finish a full count, if one is ordered", full,
-                  rules.full_count_working_days.source),
+        Milestone(
+            "raw_count_due",
+            "Counties report the raw count",
+            raw,
+            rules.raw_count_working_days.source,
+        ),
+        Milestone(
+            "random_sample_due",
+            "Counties certify the random sample",
+            sample,
+            rules.random_sample_working_days.source,
+        ),
+        Milestone(
+            "full_count_due",
+            "Counties finish a full count, if one is ordered",
+            full,
+            rules.full_count_working_days.source,
+        ),
         *latest_filing_dates(rules, election),
-        Milestone("qualification_deadline", "Last day to qualify for the ballot (E-131)",
-                  deadline, rules.qualification_days_before_election.source),
+        Milestone(
+            "qualification_deadline",
+            "Last day to qualify for the ballot (E-131)",
+            deadline,
+            rules.qualification_days_before_election.source,
+        ),
     ]
     ordered = tuple(sorted(steps, key=lambda m: m.day))
     return PetitionDeadlines(filed=filed, election=election, milestones=ordered)

@@ -66,8 +66,9 @@ def _walk(model: BaseModel, prefix: str) -> Iterator[RuleRow]:
             yield RuleRow(key, _threshold_text(value), value.source, value.basis.value, value.note)
         elif isinstance(value, tuple) and value and isinstance(value[0], Rule):
             for index, item in enumerate(value):
-                yield RuleRow(f"{key}[{index}]", _text(item.value), item.source,
-                              item.basis.value, item.note)
+                yield RuleRow(
+                    f"{key}[{index}]", _text(item.value), item.source, item.basis.value, item.note
+                )
         elif isinstance(value, BaseModel):
             yield from _walk(value, key)
 
@@ -80,10 +81,14 @@ def rule_rows(pack: RulePack) -> list[RuleRow]:
         if model is not None:
             rows.extend(_walk(model, section))
     for gate in pack.gates:
-        rows.append(RuleRow(f"gates.{gate.id}", _gate_text(gate), gate.source,
-                            gate.basis.value, gate.note))
+        rows.append(
+            RuleRow(f"gates.{gate.id}", _gate_text(gate), gate.source, gate.basis.value, gate.note)
+        )
     if pack.outcome is not None:
         outcome = pack.outcome
-        rows.append(RuleRow("outcome", _outcome_text(outcome), outcome.source,
-                            outcome.basis.value, outcome.note))
+        rows.append(
+            RuleRow(
+                "outcome", _outcome_text(outcome), outcome.source, outcome.basis.value, outcome.note
+            )
+        )
     return rows

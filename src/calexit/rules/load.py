@@ -111,7 +111,9 @@ def parse_pack(text: str, source: str) -> LoadedPack:
     except tomllib.TOMLDecodeError as error:
         match = _TOML_ERROR_AT.match(str(error))
         if not match:
-            raise RulePackError(f"{source} is not valid TOML", [Problem(str(error), source)])
+            raise RulePackError(
+                f"{source} is not valid TOML", [Problem(str(error), source)]
+            ) from None
         problem = Problem(
             f"invalid TOML: {match['message']}",
             source=source,
@@ -143,7 +145,9 @@ def load_pack_file(path: Path) -> LoadedPack:
 def builtin_pack_ids() -> tuple[str, ...]:
     """Ids of the packs shipped with calexit, sorted."""
     folder = resources.files("calexit.rules") / "packs"
-    return tuple(sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")))
+    return tuple(
+        sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+    )
 
 
 @cache

@@ -44,7 +44,7 @@ def parse_fraction(value: object) -> Fraction:
     if isinstance(value, Fraction):
         return value
     if isinstance(value, bool):
-        raise ValueError(f"expected a fraction such as \"55%\" or \"2/3\", got {value!r}")
+        raise ValueError(f'expected a fraction such as "55%" or "2/3", got {value!r}')
     if isinstance(value, int):
         return Fraction(value)
     if isinstance(value, float):

@@ -82,8 +82,10 @@ class _Scanner:
         self.pos += 2 if array else 1
         self.skip(newlines=False)
         keys, start = self.dotted_key()
-        self.pos = self.masked.find("\n", self.pos) if "\n" in self.masked[self.pos :] else len(
-            self.masked
+        self.pos = (
+            self.masked.find("\n", self.pos)
+            if "\n" in self.masked[self.pos :]
+            else len(self.masked)
         )
         if not array:
             self.record(keys, start)

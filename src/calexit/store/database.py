@@ -61,7 +61,7 @@ def parse_url(text: str, *, origin: str = "") -> URL:
     label = f"{origin}={shown!r}" if origin else repr(shown)
     try:
         url = make_url(text)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         raise ConfigError(f"{label} is not a database URL; expected {URL_EXAMPLES}") from None
     backend = _BACKEND_ALIASES.get(url.get_backend_name(), url.get_backend_name())
     wanted = _DRIVERS.get(backend)
@@ -126,17 +126,25 @@ def head_revision() -> str:
 def create_store_engine(url: URL) -> Engine:
     """An engine for a parsed URL: SQLite enforces foreign keys; PostgreSQL times out.
 
-    Creates the directory of a SQLite file (:class:`StoreError` if it cannot).
+    Creates the directory of a SQLite file (:class:`StoreError` if it cannot);
+    a URL option the driver rejects (``?timeout=soon``) is a :class:`ConfigError`.
     """
-    if url.get_backend_name() == "sqlite":
+    sqlite = url.get_backend_name() == "sqlite"
+    options: dict[str, Any] = {}
+    if sqlite:
         _create_sqlite_directory(url)
-        engine = create_engine(url)
+    else:
+        options["pool_pre_ping"] = True
+        if "connect_timeout" not in url.query:
+            options["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
+    try:
+        engine = create_engine(url, **options)
+    except (ArgumentError, TypeError, ValueError) as error:
+        where = describe_url(url)
+        raise ConfigError(f"the database URL of {where} has a bad option: {error}") from error
+    if sqlite:
         event.listen(engine, "connect", _enable_sqlite_foreign_keys)
-        return engine
-    connect_args: dict[str, Any] = {}
-    if "connect_timeout" not in url.query:
-        connect_args["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
-    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+    return engine
 
 
 def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
@@ -173,6 +181,8 @@ def _create_sqlite_directory(url: URL) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         reason = error.strerror or type(error).__name__
+        if isinstance(error, FileExistsError):  # the directory's own name is taken by a file
+            reason = "a file of that name exists"
         raise StoreError(
             f"cannot open the store at {path}: cannot create directory {path.parent} ({reason})"
         ) from error

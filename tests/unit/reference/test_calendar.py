@@ -139,9 +139,7 @@ def test_diwali_is_a_holiday_from_2026_only() -> None:
     assert date(2026, 11, 8) in {h.day for h in california_holidays(2026) if h.name == "Diwali"}
     with pytest.raises(InputError) as caught:
         california_holidays(2036)
-    assert str(caught.value) == (
-        "no Diwali date is shipped for 2036; the table covers 2001-2035"
-    )
+    assert str(caught.value) == ("no Diwali date is shipped for 2036; the table covers 2001-2035")
 
 
 @pytest.mark.parametrize(
