@@ -44,7 +44,7 @@ class Problem:
                 where += f":{self.column}"
         parts = [p for p in (where, self.key) if p]
         text = self.message
-        if self.value is not None and self.value not in text:
+        if self.value and repr(self.value) not in text:
             text += f" (value: {self.value!r})"
         return ": ".join([*parts, text])
 

@@ -37,12 +37,8 @@ def calendar(
             f"pack {rules.id} has no petition stage",
             [Problem("has no [petition] and [election] sections", key="--pack", value=pack)],
         )
-    filed_day = parse_date(filed, source="--filed", key="--filed")
-    summary = (
-        parse_date(summary_date, source="--summary-date", key="--summary-date")
-        if summary_date
-        else None
-    )
+    filed_day = parse_date(filed, key="--filed")
+    summary = parse_date(summary_date, key="--summary-date") if summary_date else None
     deadlines = petition_deadlines(rules.petition, rules.election.date.value, filed_day, summary)
     if as_json:
         print_json(

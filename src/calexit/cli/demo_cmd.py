@@ -36,7 +36,7 @@ class DemoContext:
 
 
 def _optional_date(text: str | None, option: str) -> date | None:
-    return parse_date(text, source=option, key=option) if text else None
+    return parse_date(text, key=option) if text else None
 
 
 def _thresholds(context: DemoContext) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ import typer
 
 from calexit.cli.output import console, print_json, table
 from calexit.store import Store, open_store
-from calexit.store.database import database_url_from
+from calexit.store.database import database_url_from, parse_url
 
 DEFAULT_DATABASE_FILE = "calexit.sqlite3"
 
@@ -33,6 +33,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of 
 def resolve_database_url(database_url: str | None) -> str:
     """The command-line URL, else ``$CALEXIT_DATABASE_URL``, else ``calexit.sqlite3`` here."""
     if database_url:
+        parse_url(database_url, origin="--database-url")
         return database_url
     return database_url_from(os.environ, Path.cwd() / DEFAULT_DATABASE_FILE)
 

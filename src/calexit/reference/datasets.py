@@ -135,14 +135,31 @@ def _rows(path: Path, columns: tuple[str, ...]) -> Iterator[_Row]:
             yield _Row(source, reader.line_num, cells, header)
 
 
-def _collect(path: Path, columns: tuple[str, ...], make: Callable[[_Row], T | None]) -> list[T]:
+def _collect(
+    path: Path, columns: tuple[str, ...], make: Callable[[_Row], T | None], key: Callable[[T], str]
+) -> list[T]:
+    """Records built from every row; every bad cell and repeated key reported at once."""
     records: list[T] = []
     problems: list[Problem] = []
+    first_line: dict[str, int] = {}
     for row in _rows(path, columns):
         record = make(row)
         problems.extend(row.problems)
-        if record is not None:
-            records.append(record)
+        if record is None:
+            continue
+        records.append(record)
+        name = key(record)
+        if name in first_line:
+            problems.append(
+                Problem(
+                    f"appears twice (first on line {first_line[name]})",
+                    source=path.name,
+                    line=row.line,
+                    key=columns[0],
+                    value=name,
+                )
+            )
+        first_line.setdefault(name, row.line)
     if problems:
         raise InputError(f"{path.name} has bad rows", problems)
     return records
@@ -213,34 +230,15 @@ def _fact(row: _Row) -> Fact | None:
 
 
 def load_counties(path: Path) -> tuple[County, ...]:
-    counties = _collect(path, COUNTY_COLUMNS, _county)
-    _check_unique(path, [c.name for c in counties], "county")
-    return tuple(counties)
+    return tuple(_collect(path, COUNTY_COLUMNS, _county, lambda c: c.name))
 
 
 def load_states(path: Path) -> tuple[State, ...]:
-    states = _collect(path, STATE_COLUMNS, _state)
-    _check_unique(path, [s.abbr for s in states], "abbr")
-    return tuple(states)
+    return tuple(_collect(path, STATE_COLUMNS, _state, lambda s: s.name))
 
 
 def load_facts(path: Path) -> tuple[Fact, ...]:
-    facts = _collect(path, FACT_COLUMNS, _fact)
-    _check_unique(path, [f.key for f in facts], "key")
-    return tuple(facts)
-
-
-def _check_unique(path: Path, keys: list[str], column: str) -> None:
-    seen: set[str] = set()
-    problems = []
-    for index, key in enumerate(keys):
-        if key in seen:
-            problems.append(
-                Problem("appears twice", source=path.name, line=index + 2, key=column, value=key)
-            )
-        seen.add(key)
-    if problems:
-        raise InputError(f"{path.name} has duplicate rows", problems)
+    return tuple(_collect(path, FACT_COLUMNS, _fact, lambda f: f.key))
 
 
 @cache

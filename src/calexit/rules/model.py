@@ -243,7 +243,10 @@ class Petition(_Frozen):
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
-        needed = math.ceil(self.signature_share.value * self.gubernatorial_votes.value)
+        # The Secretary of State publishes the share rounded to the nearest whole signature:
+        # 5% of 10,933,018 = 546,650.9 -> 546,651; 8% = 874,641.44 -> 874,641.
+        exact = self.signature_share.value * self.gubernatorial_votes.value
+        needed = math.floor(exact + Fraction(1, 2))
         if self.required_signatures.value != needed:
             raise ValueError(
                 f"required_signatures is {self.required_signatures.value} but "
