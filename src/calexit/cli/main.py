@@ -13,7 +13,15 @@ import typer
 from typer.core import TyperGroup
 
 from calexit import __version__
-from calexit.cli import calendar_cmd, demo_cmd, reference_cmd, rules_cmd, store_cmd
+from calexit.cli import (
+    calendar_cmd,
+    demo_cmd,
+    petition_cmd,
+    petition_verify,
+    reference_cmd,
+    rules_cmd,
+    store_cmd,
+)
 from calexit.cli.output import fail
 from calexit.errors import CalexitError
 
@@ -41,6 +49,9 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(rules_cmd.app, name="rules")
+app.add_typer(petition_cmd.app, name="petition")
+petition_cmd.app.command("verify")(petition_verify.verify)
+petition_cmd.app.command("verify-bundle")(petition_verify.verify_bundle_command)
 app.add_typer(reference_cmd.app, name="reference")
 app.add_typer(store_cmd.app, name="store")
 app.command("calendar")(calendar_cmd.calendar)

@@ -1,0 +1,1 @@
+"""Linkage backends: run the petition matching SQL and Splink on DuckDB or Spark."""

@@ -1,0 +1,1 @@
+"""Linking petition lines to voter registrations: normalisation, exact keys, Splink."""

@@ -1,0 +1,205 @@
+"""The verification pipeline as named SQL steps, built here and run by a linkage backend.
+
+Tables the backend provides before the steps run: ``voters_raw`` and ``signatures_raw``
+(the files, columns as in :mod:`calexit.petition.schema`) and ``name_forms`` (name,
+form) from :func:`normalise.first_name_forms`. Each step creates one table; the
+probabilistic step (Splink) runs between :func:`exact_steps` and :func:`decision_steps`
+and leaves ``probabilistic_pairs`` (signature_id, voter_key, match_probability).
+
+Where the steps stand in law: a signature is valid only if the signer was registered,
+at signing, in the county of the section, at the address given (Elections Code 105, with
+its tolerances for unit, street form and city), and has not signed before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from calexit.petition.matching import normalise as n
+from calexit.petition.matching.normalise import Dialect
+
+
+@dataclass(frozen=True)
+class Step:
+    table: str
+    sql: str
+
+
+def _forms(column: str, dialect: Dialect) -> str:
+    """The array of forms of a cleaned first name (itself first)."""
+    if dialect == "duckdb":
+        return (
+            f"list_distinct(list_prepend({column}, coalesce((select list(form) from "
+            f"name_forms f where f.name = {column}), [])))"
+        )
+    return (
+        f"array_distinct(concat(array({column}), coalesce((select collect_list(form) from "
+        f"name_forms f where f.name = {column}), array())))"
+    )
+
+
+def _street_words(column: str, dialect: Dialect) -> str:
+    pairs = ", ".join(f"'{word}', '{short}'" for word, short in n.street_words() if word != short)
+    if dialect == "duckdb":
+        mapping = (
+            "MAP {"
+            + ", ".join(f"'{word}': '{short}'" for word, short in n.street_words() if word != short)
+            + "}"
+        )
+        return (
+            f"array_to_string(list_transform(string_split({column}, ' '), "
+            f"lambda w: coalesce({mapping}[w], w)), ' ')"
+        )
+    return (
+        f"array_join(transform(split({column}, ' '), "
+        f"w -> coalesce(element_at(map({pairs}), w), w)), ' ')"
+    )
+
+
+def _clean_street(column: str, dialect: Dialect) -> str:
+    cleaned = n.clean_text(column, dialect)
+    without_unit = n._replace_all(cleaned, " (APT|UNIT|STE|SUITE|NO|NUMBER) .*$", "", dialect)
+    return _street_words(without_unit, dialect)
+
+
+def _initial(column: str) -> str:
+    return f"substr({column}, 1, 1)"
+
+
+def normalise_steps(dialect: Dialect) -> list[Step]:
+    """Normalised voters (one row per registration) and signatures."""
+    voters = f"""
+        select voter_id || '@' || cast(registered_on as varchar) as voter_key, voter_id, county,
+               registered_on, cancelled_on,
+               {n.clean_name("first_name", dialect)} as first_n,
+               {n.clean_name("middle_name", dialect)} as middle_n,
+               {n.last_name("last_name", dialect)} as last_n,
+               {n.house_number("house_number", dialect)} as house_n,
+               {_clean_street("street", dialect)} as street_n,
+               {n.zip5("zip", dialect)} as zip_n
+        from voters_raw"""
+    signatures = f"""
+        select signature_id, county, signed_on, coalesce(withdrawn, false) as withdrawn,
+               coalesce(examiner_mismatch, false) as examiner_mismatch,
+               row_number() over (order by county, section, line, signature_id) as filing_order,
+               {n.clean_name("first_name", dialect)} as first_n,
+               {n.clean_name("middle_name", dialect)} as middle_n,
+               {n.last_name("last_name", dialect)} as last_n,
+               {n.house_number("house_number", dialect)} as house_n,
+               {_clean_street("street", dialect)} as street_n,
+               {n.zip5("zip", dialect)} as zip_n
+        from signatures_raw"""
+    with_forms = f"""
+        select *, {_forms("first_n", dialect)} as first_forms,
+               (house_n <> '' and street_n <> '') as has_address
+        from signatures_n0"""
+    return [
+        Step("voters_n", voters),
+        Step("signatures_n0", signatures),
+        Step("signatures_n", with_forms),
+    ]
+
+
+def _names_agree(dialect: Dialect) -> str:
+    """First name (a form, or an initial against the name) and middle name compatible."""
+    contains = "list_contains" if dialect == "duckdb" else "array_contains"
+    first = (
+        f"({contains}(s.first_forms, v.first_n) or (length(s.first_n) = 1 and "
+        f"{_initial('v.first_n')} = s.first_n) or (length(v.first_n) = 1 and "
+        f"{_initial('s.first_n')} = v.first_n))"
+    )
+    middle = (
+        f"(s.middle_n = '' or v.middle_n = '' or "
+        f"{_initial('s.middle_n')} = {_initial('v.middle_n')})"
+    )
+    return f"{first} and {middle}"
+
+
+def exact_steps(dialect: Dialect) -> list[Step]:
+    """Registrations at the signer's address with the signer's name: settled in SQL."""
+    candidates = f"""
+        select s.signature_id, v.voter_key, v.voter_id, v.county as voter_county,
+               1.0 as match_probability, 'exact' as method
+        from signatures_n s
+        join voters_n v on s.house_n = v.house_n and s.street_n = v.street_n
+                        and s.last_n = v.last_n
+        where s.has_address and {_names_agree(dialect)}
+          and (s.zip_n = '' or v.zip_n = '' or s.zip_n = v.zip_n)"""
+    residue = """
+        select s.* from signatures_n s
+        where s.has_address
+          and not exists (select 1 from exact_candidates e where e.signature_id = s.signature_id)"""
+    return [Step("exact_candidates", candidates), Step("residue", residue)]
+
+
+def decision_steps(threshold: float) -> list[Step]:
+    """From candidates to one reason per signature (the order of ``schema.Reason``)."""
+    at_address = f"""
+        select signature_id, voter_key, voter_id, voter_county, match_probability, method
+        from exact_candidates
+        union all
+        select p.signature_id, p.voter_key, v.voter_id, v.county, p.match_probability,
+               'probabilistic'
+        from probabilistic_pairs p join voters_n v on v.voter_key = p.voter_key
+        where p.match_probability >= {threshold:.6f}"""
+    # The person's registration in the section's county active on the day of signing.
+    standing = """
+        select s.signature_id, c.voter_id, c.voter_key, c.match_probability, c.method,
+               c.voter_county = s.county as same_county,
+               exists (select 1 from voters_n r where r.voter_id = c.voter_id
+                       and r.county = s.county and r.registered_on <= s.signed_on
+                       and (r.cancelled_on is null or r.cancelled_on > s.signed_on))
+                   as registered_then,
+               v.registered_on > s.signed_on as registered_after
+        from signatures_n s
+        join candidates_at_address c on c.signature_id = s.signature_id
+        join voters_n v on v.voter_key = c.voter_key"""
+    best = """
+        select * from (
+            select *, row_number() over (
+                partition by signature_id
+                order by same_county desc, registered_then desc, match_probability desc,
+                         voter_key) as rank
+            from standing) where rank = 1"""
+    name_only = """
+        select s.signature_id, min(v.voter_id) as voter_id, count(distinct v.voter_id) as people
+        from signatures_n s
+        join voters_n v on v.county = s.county and v.last_n = s.last_n
+                        and v.first_n = s.first_n
+        where s.has_address
+          and not exists (select 1 from best_candidate b where b.signature_id = s.signature_id)
+        group by s.signature_id"""
+    provisional = """
+        select s.signature_id, s.county, s.filing_order,
+               case
+                 when s.examiner_mismatch then 'SIGNATURE_MISMATCH'
+                 when s.withdrawn then 'WITHDRAWN'
+                 when not s.has_address then 'NO_ADDRESS'
+                 when b.signature_id is not null and not b.same_county then 'WRONG_COUNTY'
+                 when b.signature_id is not null and b.registered_then then 'VALID'
+                 when b.signature_id is not null and b.registered_after
+                     then 'REGISTERED_AFTER_SIGNING'
+                 when b.signature_id is not null then 'NOT_REGISTERED'
+                 when o.people = 1 then 'ADDRESS_MISMATCH'
+                 else 'NOT_REGISTERED'
+               end as reason,
+               coalesce(b.voter_id, o.voter_id) as voter_id,
+               b.match_probability, coalesce(b.method, 'none') as method
+        from signatures_n s
+        left join best_candidate b on b.signature_id = s.signature_id
+        left join name_only o on o.signature_id = s.signature_id and o.people = 1"""
+    final = """
+        select signature_id, county, voter_id, match_probability, method,
+               case when reason = 'VALID' and row_number() over (
+                        partition by case when reason = 'VALID' then voter_id end
+                        order by filing_order) > 1
+                    then 'DUPLICATE' else reason end as reason
+        from provisional"""
+    return [
+        Step("candidates_at_address", at_address),
+        Step("standing", standing),
+        Step("best_candidate", best),
+        Step("name_only", name_only),
+        Step("provisional", provisional),
+        Step("determinations", final),
+    ]
