@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from calexit.errors import InputError, Problem
 from calexit.petition.schema import Reason
+from calexit.reference.datasets import counties
 from calexit.rules.load import builtin_pack
 
 REASONS: tuple[Reason, ...] = tuple(Reason)
@@ -118,6 +119,14 @@ def spec_problems(spec: SynthSpec, names: Mapping[str, str] | None = None) -> li
         bad("validity", spec.validity, "must lie between 0 and 1")
     if spec.signatures is not None and spec.signatures < 1:
         bad("signatures", spec.signatures, "must be at least 1")
+    elif 0 < spec.scale <= MAX_SCALE:
+        people = sum(max(1, round(c.registered_voters * spec.scale)) for c in counties())
+        if spec.signature_count > people // 2:
+            bad(
+                "signatures",
+                spec.signature_count,
+                f"must be at most half the {people:,} voters made at this scale",
+            )
     if spec.batch_rows < 1:
         bad("batch_rows", spec.batch_rows, "must be at least 1")
     return found

@@ -130,3 +130,23 @@ def splink_settings(settings: MatchSettings) -> SettingsCreator:
 TRAINING_BLOCKS = (block_on("house_n", "street_n"), block_on("last_n", "first_n"))
 """Expectation-maximisation sessions: blocked on the address to learn the name
 comparisons, then on the name to learn the address comparisons."""
+
+
+def model_for_dialect(
+    settings: MatchSettings, trained: dict[str, Any], dialect: str
+) -> dict[str, Any]:
+    """A trained model re-expressed for another SQL dialect (DuckDB -> Spark, say).
+
+    The comparison SQL is regenerated for ``dialect`` from the same definitions; the
+    trained m and u probabilities and the prior are carried over level by level.
+    """
+    fresh: dict[str, Any] = splink_settings(settings).create_settings_dict(dialect)
+    fresh["probability_two_random_records_match"] = trained["probability_two_random_records_match"]
+    for new, old in zip(fresh["comparisons"], trained["comparisons"], strict=True):
+        for new_level, old_level in zip(
+            new["comparison_levels"], old["comparison_levels"], strict=True
+        ):
+            for key in ("m_probability", "u_probability"):
+                if key in old_level:
+                    new_level[key] = old_level[key]
+    return fresh

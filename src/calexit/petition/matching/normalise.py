@@ -151,16 +151,20 @@ def last_name(column: str, dialect: Dialect) -> str:
     return f"trim({_replace_all(clean_name(column, dialect), f' ({suffixes})$', '', dialect)})"
 
 
+def _as_text(column: str, dialect: Dialect) -> str:
+    return f"trim(coalesce(cast({column} as {'varchar' if dialect == 'duckdb' else 'string'}), ''))"
+
+
 def house_number(column: str, dialect: Dialect) -> str:
     """The leading digits of a house number ('' when there are none)."""
-    text = f"trim(coalesce(cast({column} as varchar), ''))"
+    text = _as_text(column, dialect)
     if dialect == "duckdb":
         return f"coalesce(regexp_extract({text}, '^[0-9]+', 0), '')"
     return f"coalesce(regexp_extract({text}, '^([0-9]+)', 1), '')"
 
 
 def zip5(column: str, dialect: Dialect) -> str:
-    text = f"trim(coalesce(cast({column} as varchar), ''))"
+    text = _as_text(column, dialect)
     if dialect == "duckdb":
         return f"coalesce(regexp_extract({text}, '^[0-9]{{5}}', 0), '')"
     return f"coalesce(regexp_extract({text}, '^([0-9]{{5}})', 1), '')"

@@ -25,17 +25,15 @@ class Step:
     sql: str
 
 
+def _text(dialect: Dialect) -> str:
+    return "varchar" if dialect == "duckdb" else "string"
+
+
 def _forms(column: str, dialect: Dialect) -> str:
-    """The array of forms of a cleaned first name (itself first)."""
+    """The array of forms of a cleaned first name (itself first), ``g.forms`` joined in."""
     if dialect == "duckdb":
-        return (
-            f"list_distinct(list_prepend({column}, coalesce((select list(form) from "
-            f"name_forms f where f.name = {column}), [])))"
-        )
-    return (
-        f"array_distinct(concat(array({column}), coalesce((select collect_list(form) from "
-        f"name_forms f where f.name = {column}), array())))"
-    )
+        return f"list_distinct(list_prepend({column}, coalesce(g.forms, [])))"
+    return f"array_distinct(concat(array({column}), coalesce(g.forms, array())))"
 
 
 def _street_words(column: str, dialect: Dialect) -> str:
@@ -68,9 +66,12 @@ def _initial(column: str) -> str:
 
 def normalise_steps(dialect: Dialect) -> list[Step]:
     """Normalised voters (one row per registration) and signatures."""
+    text = _text(dialect)
     voters = f"""
-        select voter_id || '@' || cast(registered_on as varchar) as voter_key, voter_id, county,
-               registered_on, cancelled_on,
+        select voter_id || '@' || cast(cast(registered_on as date) as {text}) as voter_key,
+               cast(voter_id as {text}) as voter_id, county,
+               cast(registered_on as date) as registered_on,
+               cast(cancelled_on as date) as cancelled_on,
                {n.clean_name("first_name", dialect)} as first_n,
                {n.clean_name("middle_name", dialect)} as middle_n,
                {n.last_name("last_name", dialect)} as last_n,
@@ -79,9 +80,12 @@ def normalise_steps(dialect: Dialect) -> list[Step]:
                {n.zip5("zip", dialect)} as zip_n
         from voters_raw"""
     signatures = f"""
-        select signature_id, county, signed_on, coalesce(withdrawn, false) as withdrawn,
-               coalesce(examiner_mismatch, false) as examiner_mismatch,
-               row_number() over (order by county, section, line, signature_id) as filing_order,
+        select cast(signature_id as {text}) as signature_id, county,
+               cast(signed_on as date) as signed_on,
+               coalesce(cast(withdrawn as boolean), false) as withdrawn,
+               coalesce(cast(examiner_mismatch as boolean), false) as examiner_mismatch,
+               row_number() over (order by county, section, cast(line as bigint), signature_id)
+                   as filing_order,
                {n.clean_name("first_name", dialect)} as first_n,
                {n.clean_name("middle_name", dialect)} as middle_n,
                {n.last_name("last_name", dialect)} as last_n,
@@ -89,13 +93,16 @@ def normalise_steps(dialect: Dialect) -> list[Step]:
                {_clean_street("street", dialect)} as street_n,
                {n.zip5("zip", dialect)} as zip_n
         from signatures_raw"""
+    collect = "list(form)" if dialect == "duckdb" else "collect_list(form)"
+    grouped = f"select name, {collect} as forms from name_forms group by name"
     with_forms = f"""
-        select *, {_forms("first_n", dialect)} as first_forms,
-               (house_n <> '' and street_n <> '') as has_address
-        from signatures_n0"""
+        select s.*, {_forms("s.first_n", dialect)} as first_forms,
+               (s.house_n <> '' and s.street_n <> '') as has_address
+        from signatures_n0 s left join name_forms_grouped g on g.name = s.first_n"""
     return [
         Step("voters_n", voters),
         Step("signatures_n0", signatures),
+        Step("name_forms_grouped", grouped),
         Step("signatures_n", with_forms),
     ]
 
@@ -119,7 +126,7 @@ def exact_steps(dialect: Dialect) -> list[Step]:
     """Registrations at the signer's address with the signer's name: settled in SQL."""
     candidates = f"""
         select s.signature_id, v.voter_key, v.voter_id, v.county as voter_county,
-               1.0 as match_probability, 'exact' as method
+               cast(1.0 as double) as match_probability, 'exact' as method
         from signatures_n s
         join voters_n v on s.house_n = v.house_n and s.street_n = v.street_n
                         and s.last_n = v.last_n
@@ -142,17 +149,24 @@ def decision_steps(threshold: float) -> list[Step]:
                'probabilistic'
         from probabilistic_pairs p join voters_n v on v.voter_key = p.voter_key
         where p.match_probability >= {threshold:.6f}"""
-    # The person's registration in the section's county active on the day of signing.
+    # Whether the person had a registration in the section's county on the day of signing.
+    active = """
+        select c.signature_id, c.voter_key,
+               max(case when r.voter_id is not null then 1 else 0 end) as registered_then
+        from candidates_at_address c
+        join signatures_n s on s.signature_id = c.signature_id
+        left join voters_n r on r.voter_id = c.voter_id and r.county = s.county
+             and r.registered_on <= s.signed_on
+             and (r.cancelled_on is null or r.cancelled_on > s.signed_on)
+        group by c.signature_id, c.voter_key"""
     standing = """
         select s.signature_id, c.voter_id, c.voter_key, c.match_probability, c.method,
                c.voter_county = s.county as same_county,
-               exists (select 1 from voters_n r where r.voter_id = c.voter_id
-                       and r.county = s.county and r.registered_on <= s.signed_on
-                       and (r.cancelled_on is null or r.cancelled_on > s.signed_on))
-                   as registered_then,
+               a.registered_then = 1 as registered_then,
                v.registered_on > s.signed_on as registered_after
         from signatures_n s
         join candidates_at_address c on c.signature_id = s.signature_id
+        join active a on a.signature_id = c.signature_id and a.voter_key = c.voter_key
         join voters_n v on v.voter_key = c.voter_key"""
     best = """
         select * from (
@@ -197,6 +211,7 @@ def decision_steps(threshold: float) -> list[Step]:
         from provisional"""
     return [
         Step("candidates_at_address", at_address),
+        Step("active", active),
         Step("standing", standing),
         Step("best_candidate", best),
         Step("name_only", name_only),
