@@ -30,8 +30,9 @@ from calexit.petition.matching.steps import (
 
 def local_session(work_directory: Path, *, cores: int = 2) -> Any:
     """A local-mode SparkSession set up for Splink, writing only under ``work_directory``."""
-    from pyspark.sql import SparkSession
-    from splink.backends.spark import similarity_jar_location
+    # pyspark is an optional extra: imported only when a Spark session is wanted.
+    from pyspark.sql import SparkSession  # noqa: PLC0415
+    from splink.backends.spark import similarity_jar_location  # noqa: PLC0415
 
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     work_directory.mkdir(parents=True, exist_ok=True)
@@ -92,7 +93,7 @@ class SparkEngine:
         return run
 
     def _score_residue(self, settings: MatchSettings, model: dict[str, Any]) -> None:
-        from splink import Linker, SparkAPI
+        from splink import Linker, SparkAPI  # noqa: PLC0415 - needs the optional pyspark
 
         columns = ", ".join(LINK_COLUMNS[1:])
         voters = self.spark.sql(
@@ -104,7 +105,9 @@ class SparkEngine:
             empty = "signature_id string, voter_key string, match_probability double"
             self.spark.createDataFrame([], empty).createOrReplaceTempView("probabilistic_pairs")
             return
-        api = SparkAPI(spark_session=self.spark, break_lineage_method="checkpoint")
+        api = SparkAPI(  # type: ignore[no-untyped-call]
+            spark_session=self.spark, break_lineage_method="checkpoint"
+        )
         left = api.register(residue, dataset_display_name="signatures")
         right = api.register(voters, dataset_display_name="voters")
         spark_model = model_for_dialect(settings, model, "spark")

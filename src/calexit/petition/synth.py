@@ -160,7 +160,9 @@ def synthesize(spec: SynthSpec) -> Iterator[CountyOutput]:
 
 def synthesize_tables(spec: SynthSpec) -> SynthTables:
     """The three tables in memory (for small scales: tests, examples)."""
-    voters, signatures, truth = [], [], []
+    voters: list[Any] = []
+    signatures: list[Any] = []
+    truth: list[Any] = []
     for county in synthesize(spec):
         voters.extend(county.voters())
         signatures.append(county.signatures)

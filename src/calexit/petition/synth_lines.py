@@ -39,10 +39,11 @@ _KIND_OF = {
 def planned_flags(rng: Generator, voters: CountyVoters) -> Columns:
     """One row per planned line: kind, whether it is a plain line, and its flags."""
     county = voters.plan
-    kinds, flags = [], []
-    for reason, kind in _KIND_OF.items():
+    kinds: list[IntArray] = []
+    flags: list[IntArray] = []
+    for reason, reason_kind in _KIND_OF.items():
         count = int(county.reasons[REASONS.index(reason)])
-        kinds.append(np.full(count, kind))
+        kinds.append(np.full(count, reason_kind))
         flags.append(np.full(count, -1))
     for f in range(len(FLAGS)):
         for b, base in enumerate(FLAG_BASES):

@@ -76,7 +76,8 @@ class Columns:
 def uniform_days(rng: np.random.Generator, low: IntArray, high: IntArray) -> IntArray:
     """One day drawn uniformly from each inclusive range ``[low, high]``."""
     span = np.maximum(high - low + 1, 1)
-    return low + np.floor(rng.random(len(low)) * span).astype(np.int64)
+    days: IntArray = low + np.floor(rng.random(len(low)) * span).astype(np.int64)
+    return days
 
 
 def draw_names(rng: np.random.Generator, size: int, words: Vocab) -> Columns:
@@ -122,18 +123,21 @@ def draw_birth(rng: np.random.Generator, size: int) -> IntArray:
     low = np.array([b[0] for b in AGE_BINS])[bins]
     high = np.array([b[1] for b in AGE_BINS])[bins]
     age_days = np.round((low + rng.random(size) * (high - low)) * 365.25).astype(np.int64)
-    return day(FILING_DATE) - age_days
+    dob: IntArray = day(FILING_DATE) - age_days
+    return dob
 
 
 def first_possible_registration(dob: IntArray) -> IntArray:
-    return np.maximum(day(FIRST_REGISTRATION), dob + ADULT_DAYS)
+    first: IntArray = np.maximum(day(FIRST_REGISTRATION), dob + ADULT_DAYS)
+    return first
 
 
 def _skewed(rng: np.random.Generator, low: IntArray, high: IntArray) -> IntArray:
     """Days in ``[low, high]``, more of them recent (a Beta(1.6, 1) share of the span)."""
     span = np.maximum(high - low + 1, 1)
     drawn = low + np.floor(rng.beta(1.6, 1.0, len(low)) * span).astype(np.int64)
-    return np.minimum(drawn, high)
+    days: IntArray = np.minimum(drawn, high)
+    return days
 
 
 def draw_registration(rng: np.random.Generator, dob: IntArray) -> IntArray:
@@ -173,4 +177,5 @@ def draw_move(
 def draw_party(rng: np.random.Generator, cdf_rows: NDArray[np.float64]) -> NDArray[np.int8]:
     """A party code index per person; ``cdf_rows`` holds each person's cumulative shares."""
     drawn = (rng.random(len(cdf_rows))[:, None] >= cdf_rows).sum(axis=1)
-    return np.minimum(drawn, cdf_rows.shape[1] - 1).astype(np.int8)
+    party: NDArray[np.int8] = np.minimum(drawn, cdf_rows.shape[1] - 1).astype(np.int8)
+    return party

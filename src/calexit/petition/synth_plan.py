@@ -109,7 +109,7 @@ def _party_cdfs(all_counties: tuple[County, ...]) -> FloatArray:
 
 def _largest_remainder(total: int, weights: FloatArray) -> IntArray:
     exact = total * weights / weights.sum()
-    whole = np.floor(exact).astype(np.int64)
+    whole: IntArray = np.floor(exact).astype(np.int64)
     rest = np.argsort(-(exact - whole), kind="stable")[: total - int(whole.sum())]
     whole[rest] += 1
     return whole
