@@ -17,6 +17,7 @@ from calexit.cli import (
     calendar_cmd,
     demo_cmd,
     petition_cmd,
+    petition_synth,
     petition_verify,
     reference_cmd,
     rules_cmd,
@@ -50,6 +51,7 @@ app = typer.Typer(
 )
 app.add_typer(rules_cmd.app, name="rules")
 app.add_typer(petition_cmd.app, name="petition")
+petition_cmd.app.command("synth")(petition_synth.synth)
 petition_cmd.app.command("verify")(petition_verify.verify)
 petition_cmd.app.command("verify-bundle")(petition_verify.verify_bundle_command)
 app.add_typer(reference_cmd.app, name="reference")

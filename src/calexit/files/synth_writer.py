@@ -136,6 +136,7 @@ def write_synth(
             counties.append(_county_entry(county))
             if on_county is not None:
                 on_county(county)
+            del county  # let the county's columns go before the next one is made
         files = {t: sinks[t].finish() for t in TABLES}
     except BaseException:
         for sink in sinks.values():

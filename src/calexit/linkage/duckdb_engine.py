@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,17 +17,21 @@ import duckdb
 from splink import DuckDBAPI, Linker
 
 from calexit.petition.matching.model import (
+    ADDRESS_FREQUENCIES_SQL,
     LINK_COLUMNS,
     TRAINING_BLOCKS,
+    AddressFrequencies,
     MatchSettings,
+    address_frequencies,
     splink_settings,
 )
 from calexit.petition.matching.normalise import first_name_forms
 from calexit.petition.matching.steps import (
     Step,
+    address_candidate_steps,
     decision_steps,
     exact_steps,
-    normalise_steps,
+    signature_steps,
 )
 
 Progress = Callable[[str], None]
@@ -72,6 +76,14 @@ class DuckDBEngine:
     def close(self) -> None:
         self.connection.close()
 
+    def load_rows(
+        self, table: str, columns: tuple[str, ...], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """Create ``table`` from Python rows in one statement (not row by row)."""
+        values = [[row[i] for row in rows] for i in range(len(columns))]
+        unnests = ", ".join(f"unnest(${i + 1}) as {name}" for i, name in enumerate(columns))
+        self.connection.execute(f"create or replace table {table} as select {unnests}", values)
+
     def register_table(self, name: str, relation_sql: str) -> None:
         self.connection.execute(f"create or replace view {name} as {relation_sql}")
 
@@ -99,11 +111,8 @@ class DuckDBEngine:
     ) -> LinkageRun:
         """Run every step; leave one reason per signature in ``determinations``."""
         run = LinkageRun()
-        self.connection.execute("create or replace table name_forms (name varchar, form varchar)")
-        self.connection.executemany(
-            "insert into name_forms values (?, ?)", [list(pair) for pair in first_name_forms()]
-        )
-        self._run(normalise_steps("duckdb"), progress)
+        self.load_rows("name_forms", ("name", "form"), first_name_forms())
+        self._run(signature_steps("duckdb") + address_candidate_steps("duckdb"), progress)
         steps = exact_steps("duckdb")
         if not exact_pass:  # the plain-Splink comparison: every signature goes to Splink
             steps = [
@@ -116,7 +125,7 @@ class DuckDBEngine:
         progress("splink")
         run.model = self._link_residue(settings)
         run.probabilistic_pairs = self.count("probabilistic_pairs")
-        self._run(decision_steps(settings.threshold), progress)
+        self._run(decision_steps(settings.threshold, "duckdb"), progress)
         return run
 
     def _link_tables(self) -> None:
@@ -133,6 +142,11 @@ class DuckDBEngine:
             select signature_id as unique_id, {columns} from signatures_n
             where has_address order by hash(signature_id) limit {TRAINING_SIGNATURES}""")
 
+    def _frequencies(self) -> AddressFrequencies:
+        rows = self.connection.execute(ADDRESS_FREQUENCIES_SQL.format(text="varchar")).fetchall()
+        counts = {str(kind): (int(pairs or 0), int(n or 0)) for kind, pairs, n in rows}
+        return address_frequencies(counts, self.count("voters_raw"))
+
     def _linker(self, left: str, settings: Any) -> Linker:
         api = DuckDBAPI(connection=self.connection.cursor())
         signatures = api.register(left, dataset_display_name="signatures")
@@ -148,7 +162,7 @@ class DuckDBEngine:
         if self.count("residue_link") == 0:
             self.connection.execute(empty)
             return {}
-        trainer = self._linker("training_link", splink_settings(settings))
+        trainer = self._linker("training_link", splink_settings(settings, self._frequencies()))
         trainer.training.estimate_u_using_random_sampling(
             max_pairs=settings.u_max_pairs, seed=settings.training_seed
         )

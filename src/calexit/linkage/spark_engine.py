@@ -22,9 +22,10 @@ from calexit.petition.matching.model import LINK_COLUMNS, MatchSettings, model_f
 from calexit.petition.matching.normalise import first_name_forms
 from calexit.petition.matching.steps import (
     Step,
+    address_candidate_steps,
     decision_steps,
     exact_steps,
-    normalise_steps,
+    signature_steps,
 )
 
 
@@ -81,7 +82,7 @@ class SparkEngine:
         """Every step, scoring the residue with ``model``; ``determinations`` is left behind."""
         forms = self.spark.createDataFrame(list(first_name_forms()), "name string, form string")
         forms.createOrReplaceTempView("name_forms")
-        self._run(normalise_steps("spark"), progress)
+        self._run(signature_steps("spark") + address_candidate_steps("spark"), progress)
         self._run(exact_steps("spark"), progress)
         run = LinkageRun(
             exact=self.count("exact_candidates"), residue=self.count("residue"), model=model
@@ -89,7 +90,7 @@ class SparkEngine:
         progress("splink")
         self._score_residue(settings, model)
         run.probabilistic_pairs = self.count("probabilistic_pairs")
-        self._run(decision_steps(settings.threshold), progress)
+        self._run(decision_steps(settings.threshold, "spark"), progress)
         return run
 
     def _score_residue(self, settings: MatchSettings, model: dict[str, Any]) -> None:

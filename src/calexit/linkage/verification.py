@@ -132,10 +132,7 @@ def verify_sample(
     raw = _raw_counts(engine)
     progress("drawing the sample")
     chosen = _draw(raw, rules, seed)
-    engine.connection.execute("create or replace table sampled (county varchar, position bigint)")
-    engine.connection.executemany(
-        "insert into sampled values (?, ?)", [list(row) for row in chosen]
-    )
+    engine.load_rows("sampled", ("county", "position"), chosen)
     relation = "select i.* from signatures_input i join sampled using (county, position)"
     linkage = _examine(engine, relation, settings, progress, exact_pass=exact_pass)
     engine.connection.execute(

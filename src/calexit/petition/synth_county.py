@@ -39,10 +39,13 @@ from calexit.petition.synth_vocab import (
 
 HOUSEHOLD_SIZES = (0.50, 0.30, 0.11, 0.06, 0.03)  # 1..5 people, mean 1.82
 SHARED_LAST_NAME = 0.85
-ROW_COLUMNS = (
-    "pid", "first", "mid", "last", "last2", "suffix",
-    "street", "house", "unit", "reg", "cancel", "dob", "party",
-)  # fmt: skip
+# Voter rows are kept in compact types (they are only indexed and written out).
+ROW_TYPES: dict[str, type[np.generic]] = {
+    "pid": np.int64, "first": np.int16, "mid": np.int16, "last": np.int16, "last2": np.int16,
+    "suffix": np.int8, "street": np.int32, "house": np.int32, "unit": np.int16,
+    "reg": np.int32, "cancel": np.int32, "dob": np.int32, "party": np.int8,
+}  # fmt: skip
+ROW_COLUMNS = tuple(ROW_TYPES)
 
 
 @dataclass(frozen=True, eq=False)
@@ -89,11 +92,11 @@ def _natives(rng: Generator, county: CountyPlan, sizes: IntArray) -> Columns:
     shared = rng.random(people) < SHARED_LAST_NAME
     natives["last"] = np.where(shared, natives["last"][head], natives["last"])
     natives["last2"] = np.where(shared, natives["last2"][head], natives["last2"])
-    natives["household"] = household
+    natives["household"] = household.astype(np.int32)
     natives["pid"] = county.pid_offset + np.arange(people, dtype=np.int64)
-    natives["dob"] = draw_birth(rng, people)
-    natives["reg"] = draw_registration(rng, natives["dob"])
-    natives["cancel"] = np.full(people, -1, dtype=np.int64)
+    natives["dob"] = draw_birth(rng, people).astype(np.int32)
+    natives["reg"] = draw_registration(rng, natives["dob"]).astype(np.int32)
+    natives["cancel"] = np.full(people, -1, dtype=np.int32)
     natives["party"] = sample_cdf(rng, county.party_cdf, people).astype(np.int8)
     late_count = min(int(county.reasons[REASONS.index(Reason.REGISTERED_AFTER_SIGNING)]), people)
     late = rng.choice(people, size=late_count, replace=False)
@@ -126,10 +129,10 @@ def county_voters(rng: Generator, plan: Plan, county: CountyPlan) -> CountyVoter
     units = np.where(
         rng.random(len(sizes)) < UNIT_SHARE, rng.integers(1, 1 + 3 * unit_count(), len(sizes)), 0
     )
-    natives["street"] = (home // MAX_HOUSE)[natives["household"]]
-    natives["house"] = (home % MAX_HOUSE + 1)[natives["household"]]
-    natives["unit"] = units[natives["household"]]
-    rows = Columns.concat([natives, _pool_rows(plan, county.index)], ROW_COLUMNS)
+    natives["street"] = (home // MAX_HOUSE).astype(np.int32)[natives["household"]]
+    natives["house"] = (home % MAX_HOUSE + 1).astype(np.int32)[natives["household"]]
+    natives["unit"] = units.astype(np.int16)[natives["household"]]
+    rows = Columns.concat([natives, _pool_rows(plan, county.index)], ROW_COLUMNS, ROW_TYPES)
     order = np.lexsort((rows["reg"], plan.voter_ids(rows["pid"])))
     return CountyVoters(
         plan=county,

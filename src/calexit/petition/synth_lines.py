@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.random import Generator
+from numpy.typing import NDArray
 
 from calexit.petition.schema import Reason
 from calexit.petition.synth_county import CountyVoters
@@ -94,6 +95,15 @@ def _movers(rng: Generator, plan: Plan, county: int) -> Columns:
     return Columns({n: np.where(old, at_old[n], at_new[n]) for n in SIGNER})
 
 
+def _occupied(voters: CountyVoters, slot: IntArray) -> NDArray[np.bool_]:
+    """Whether anybody is registered at each slot (``voters.occupied`` is sorted)."""
+    if not len(voters.occupied):
+        return np.zeros(len(slot), dtype=np.bool_)
+    at = np.minimum(np.searchsorted(voters.occupied, slot), len(voters.occupied) - 1)
+    found: NDArray[np.bool_] = voters.occupied[at] == slot
+    return found
+
+
 def _other_address(rng: Generator, voters: CountyVoters, people: Columns) -> Columns:
     """Addresses where nobody is registered: often the signer's own street, else anywhere."""
     size = len(people)
@@ -101,15 +111,16 @@ def _other_address(rng: Generator, voters: CountyVoters, people: Columns) -> Col
     vacant = np.resize(vacant, size) if size else vacant
     slot = np.where(
         rng.random(size) < SAME_STREET,
-        people["street"] * MAX_HOUSE + rng.integers(0, MAX_HOUSE, size),
+        people["street"].astype(np.int64) * MAX_HOUSE + rng.integers(0, MAX_HOUSE, size),
         vacant,
     )
     for _ in range(20):
-        taken = np.isin(slot, voters.occupied)
+        taken = _occupied(voters, slot)
         if not taken.any():
             break
-        slot[taken] = people["street"][taken] * MAX_HOUSE + rng.integers(0, MAX_HOUSE, taken.sum())
-    slot = np.where(np.isin(slot, voters.occupied), vacant, slot)
+        street = people["street"][taken].astype(np.int64)
+        slot[taken] = street * MAX_HOUSE + rng.integers(0, MAX_HOUSE, taken.sum())
+    slot = np.where(_occupied(voters, slot), vacant, slot)
     return _slot_address(rng, slot, 0.2)
 
 
@@ -171,14 +182,20 @@ def _fit_to_people(flags: Columns, voters: CountyVoters, movers: int, stayers: i
     _to_unregistered(flags, late_rows, len(late_rows) - int(voters.natives["late"].sum()))
     other_rows = np.flatnonzero(kind == Kind.OTHER_COUNTY)
     _to_unregistered(flags, other_rows, len(other_rows) - stayers)
-    pure = int((flags["pure"] & (kind == Kind.VOTER)).sum())
+    anchors = int((flags["pure"] & (kind == Kind.VOTER)).sum()) - movers
     repeat_rows = np.flatnonzero(kind == Kind.REPEAT)
-    _to_unregistered(flags, repeat_rows, len(repeat_rows) - pure)
+    _to_unregistered(flags, repeat_rows, len(repeat_rows) - anchors)
 
 
-def _repeats(rng: Generator, signers: Columns, ties: np.ndarray, pure: int, size: int) -> Columns:
-    """Second lines of voters whose first (plain, valid) line is among the first ``pure``."""
-    anchor = rng.choice(pure, size=size, replace=False) if size else np.zeros(0, np.int64)
+def _repeats(
+    rng: Generator, signers: Columns, ties: np.ndarray, anchors: range, size: int
+) -> Columns:
+    """Second lines of voters whose first (plain, valid) line is one of ``anchors``.
+
+    Movers' lines are not among them: a mover's second line would fall after the move.
+    """
+    chosen = rng.choice(len(anchors), size=size, replace=False) if size else np.zeros(0, np.int64)
+    anchor = anchors.start + chosen
     lines = signers.take(anchor)
     _, end = window()
     same_day = (rng.random(size) < SAME_DAY_REPEAT) | (lines["signed"] >= end)
@@ -216,7 +233,8 @@ def _signers(rng: Generator, plan: Plan, voters: CountyVoters, flags: Columns) -
         recent, index, uniform_days(rng, np.full(len(recent), start), recent["reg"] - 1)
     )
     pure = int((flags["pure"] & (kind == Kind.VOTER)).sum())
-    repeats = _repeats(rng, voter, voter["tie"], pure, int(counts[Kind.REPEAT]))
+    anchors = range(len(movers), pure)
+    repeats = _repeats(rng, voter, voter["tie"], anchors, int(counts[Kind.REPEAT]))
     groups = [voter, unregistered, other.take(np.arange(counts[Kind.OTHER_COUNTY])), moved, early]
     for group in groups[1:]:
         group["tie"] = rng.random(len(group)) * 0.5

@@ -68,9 +68,16 @@ class Columns:
         return Columns({k: v[start:stop] for k, v in self.data.items()})
 
     @staticmethod
-    def concat(parts: Iterable[Columns], names: Iterable[str]) -> Columns:
-        chosen = list(parts)
-        return Columns({n: np.concatenate([p[n] for p in chosen]) for n in names})
+    def concat(
+        parts: Iterable[Columns],
+        names: Iterable[str],
+        types: dict[str, type[np.generic]] | None = None,
+    ) -> Columns:
+        """The rows of ``parts`` one after another (columns ``names``, cast to ``types``)."""
+        chosen, types = list(parts), types or {}
+        return Columns(
+            {n: np.concatenate([p[n] for p in chosen], dtype=types.get(n)) for n in names}
+        )
 
 
 def uniform_days(rng: np.random.Generator, low: IntArray, high: IntArray) -> IntArray:
@@ -140,10 +147,11 @@ def _skewed(rng: np.random.Generator, low: IntArray, high: IntArray) -> IntArray
     return days
 
 
-def draw_registration(rng: np.random.Generator, dob: IntArray) -> IntArray:
-    """Registration days from the 18th birthday (or 1975) to 31 December 2027."""
+def draw_registration(rng: np.random.Generator, dob: IntArray, last: int | None = None) -> IntArray:
+    """Registration days from the 18th birthday (or 1975) to ``last`` (31 December 2027)."""
     low = first_possible_registration(dob)
-    return _skewed(rng, low, np.full(len(dob), day(LAST_REGISTRATION)))
+    high = np.full(len(dob), day(LAST_REGISTRATION) if last is None else last)
+    return _skewed(rng, low, np.maximum(high, low))
 
 
 def draw_late_registration(rng: np.random.Generator, dob: IntArray) -> IntArray:

@@ -106,7 +106,7 @@ def build_places(
     rng: np.random.Generator, words: Vocab, persons: int, cities: list[str], zips: range
 ) -> Places:
     """Streets enough for ``persons`` people (about 80 per street), unique by name and city."""
-    bases = pa.array([*words.last, *words.first], type=pa.string())
+    bases = pa.array(list(dict.fromkeys([*words.last, *words.first])), type=pa.string())
     n_cities = len(cities)
     wanted = max(4, math.ceil(persons / PERSONS_PER_STREET))
     count = min(wanted, len(bases) * n_cities)

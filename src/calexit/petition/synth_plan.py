@@ -30,7 +30,7 @@ from calexit.petition.synth_places import (
     city_names,
     zip_blocks,
 )
-from calexit.petition.synth_spec import REASONS, Kind, SynthSpec
+from calexit.petition.synth_spec import REASONS, Kind, SynthSpec, window
 from calexit.petition.synth_vocab import (
     PARTY_REGISTRATION_2025,
     FloatArray,
@@ -118,8 +118,9 @@ def _largest_remainder(total: int, weights: FloatArray) -> IntArray:
 def _reasons(rng: Generator, lines: IntArray, spec: SynthSpec) -> tuple[IntArray, IntArray]:
     """Lines per county and reason, and the base kinds of the flag reasons' lines."""
     shares = spec.mix.vector()[:-1]
-    spread = rng.uniform(-VALIDITY_SPREAD, VALIDITY_SPREAD, len(lines))
-    validity = np.clip(spec.validity + spread, 0.0, 1.0)
+    # Each county's validity: uniform within +-0.05 of the statewide one (narrower near 0, 1).
+    width = min(VALIDITY_SPREAD, spec.validity, 1.0 - spec.validity)
+    validity = spec.validity + rng.uniform(-1.0, 1.0, len(lines)) * width
     valid = rng.binomial(lines, validity)
     invalid = np.array([rng.multinomial(n, shares / shares.sum()) for n in lines - valid])
     reasons = np.column_stack([invalid, valid]).astype(np.int64)
@@ -212,7 +213,9 @@ def _pool(
     in_window = np.concatenate([rng.random(size_m) < IN_WINDOW_SHARE, np.zeros(size - size_m)])
     old_reg, move = draw_move(rng, pool["dob"], in_window.astype(np.bool_))
     is_mover = np.arange(size) < size_m
-    pool["reg"] = np.where(is_mover, move, draw_registration(rng, pool["dob"]))
+    # Out-of-county signers were registered at home before circulation began.
+    settled = draw_registration(rng, pool["dob"], window()[0] - 1)
+    pool["reg"] = np.where(is_mover, move, settled)
     pool["old_reg"] = np.where(is_mover, old_reg, -1)
     pool["move"] = np.where(is_mover, move, -1)
     pool["sign_county"], pool["sign_old"] = _mover_signers(

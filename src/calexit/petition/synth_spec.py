@@ -109,7 +109,8 @@ def spec_problems(spec: SynthSpec, names: Mapping[str, str] | None = None) -> li
     found: list[Problem] = []
 
     def bad(key: str, value: object, message: str) -> None:
-        found.append(Problem(message, key=names.get(key, key), value=str(value)))
+        text = format(value, "g") if isinstance(value, float) else str(value)
+        found.append(Problem(message, key=names.get(key, key), value=text))
 
     if not 0 < spec.scale <= MAX_SCALE:
         bad("scale", spec.scale, f"must be more than 0 and at most {MAX_SCALE:g}")

@@ -188,7 +188,8 @@ def street(column: str, dialect: Dialect) -> str:
 
 @cache
 def first_name_forms() -> tuple[tuple[str, str], ...]:
-    """(name, form) pairs: each name is a form of itself, of its nicknames and canonicals.
+    """(name, form) pairs: a name's forms are its nicknames and the names it is a nickname
+    of (BOB -> ROBERT, ROBERT -> BOB).
 
     Source: the ``nicknames`` package's ``names.csv`` (name1 has_nickname name2).
     """

@@ -64,10 +64,9 @@ def _initial(column: str) -> str:
     return f"substr({column}, 1, 1)"
 
 
-def normalise_steps(dialect: Dialect) -> list[Step]:
-    """Normalised voters (one row per registration) and signatures."""
+def _normalised_voters(dialect: Dialect, where: str) -> str:
     text = _text(dialect)
-    voters = f"""
+    return f"""
         select voter_id || '@' || cast(cast(registered_on as date) as {text}) as voter_key,
                cast(voter_id as {text}) as voter_id, county,
                cast(registered_on as date) as registered_on,
@@ -78,7 +77,17 @@ def normalise_steps(dialect: Dialect) -> list[Step]:
                {n.house_number("house_number", dialect)} as house_n,
                {_clean_street("street", dialect)} as street_n,
                {n.zip5("zip", dialect)} as zip_n
-        from voters_raw"""
+        from voters_raw where {where}"""
+
+
+def _cheap(column: str, dialect: Dialect) -> str:
+    """A key computed on every voter row without regular expressions: upper case, trimmed."""
+    return f"upper(trim(cast({column} as {_text(dialect)})))"
+
+
+def signature_steps(dialect: Dialect) -> list[Step]:
+    """Normalised signatures, with the first-name forms each could take."""
+    text = _text(dialect)
     signatures = f"""
         select cast(signature_id as {text}) as signature_id, county,
                cast(signed_on as date) as signed_on,
@@ -86,6 +95,7 @@ def normalise_steps(dialect: Dialect) -> list[Step]:
                coalesce(cast(examiner_mismatch as boolean), false) as examiner_mismatch,
                row_number() over (order by county, section, cast(line as bigint), signature_id)
                    as filing_order,
+               {_cheap("last_name", dialect)} as last_key,
                {n.clean_name("first_name", dialect)} as first_n,
                {n.clean_name("middle_name", dialect)} as middle_n,
                {n.last_name("last_name", dialect)} as last_n,
@@ -100,10 +110,51 @@ def normalise_steps(dialect: Dialect) -> list[Step]:
                (s.house_n <> '' and s.street_n <> '') as has_address
         from signatures_n0 s left join name_forms_grouped g on g.name = s.first_n"""
     return [
-        Step("voters_n", voters),
         Step("signatures_n0", signatures),
         Step("name_forms_grouped", grouped),
         Step("signatures_n", with_forms),
+    ]
+
+
+def address_candidate_steps(dialect: Dialect) -> list[Step]:
+    """Only registrations that could be a signer at the address given are normalised.
+
+    Every later rule needs the house number to agree (the exact keys, Splink's blocking),
+    so a voter is a candidate when the voter file's house number and zip, or county, house
+    number and last name, equal a signature's. The voter file's own fields are compared
+    as stored (trimmed, upper case): the Secretary of State's extracts keep the house
+    number and zip in fields of their own. A candidate's other registrations come too.
+    """
+    cheap_keys = f"""
+        select voter_id, county, {_cheap("house_number", dialect)} as house_key,
+               substr({_cheap("zip", dialect)}, 1, 5) as zip_key,
+               {_cheap("last_name", dialect)} as last_key,
+               {_cheap("first_name", dialect)} as first_key,
+               substr({_cheap("middle_name", dialect)}, 1, 1) as middle_key
+        from voters_raw"""
+    keys_a = """select distinct house_n, zip_n from signatures_n
+                where house_n <> '' and zip_n <> ''"""
+    # County, number and name; statewide when the zip is missing (a wrong-county signer).
+    keys_b = """select distinct case when zip_n = '' then '*' else county end as county, house_n,
+                       last_key from signatures_n where house_n <> ''"""
+    ids = """
+        select v.voter_id from voter_keys v
+        join address_keys k on k.house_n = v.house_key and k.zip_n = v.zip_key
+        union
+        select v.voter_id from voter_keys v
+        join house_name_keys k on k.county = v.county and k.house_n = v.house_key
+                               and k.last_key = v.last_key
+        union
+        select v.voter_id from voter_keys v
+        join house_name_keys k on k.county = '*' and k.house_n = v.house_key
+                               and k.last_key = v.last_key"""
+    voters = _normalised_voters(dialect, "voter_id in (select voter_id from candidate_ids)")
+    return [
+        Step("voter_keys", cheap_keys),
+        Step("address_keys", keys_a),
+        Step("house_name_keys", keys_b),
+        Step("candidate_ids", ids),
+        Step("voters_n", voters),
     ]
 
 
@@ -139,7 +190,7 @@ def exact_steps(dialect: Dialect) -> list[Step]:
     return [Step("exact_candidates", candidates), Step("residue", residue)]
 
 
-def decision_steps(threshold: float) -> list[Step]:
+def decision_steps(threshold: float, dialect: Dialect) -> list[Step]:
     """From candidates to one reason per signature (the order of ``schema.Reason``)."""
     at_address = f"""
         select signature_id, voter_key, voter_id, voter_county, match_probability, method
@@ -175,13 +226,17 @@ def decision_steps(threshold: float) -> list[Step]:
                 order by same_county desc, registered_then desc, match_probability desc,
                          voter_key) as rank
             from standing) where rank = 1"""
-    name_only = """
+    # Registered in the county under this name, at another address: one person only, else
+    # the name alone cannot say who signed (a petition line has no date of birth).
+    explode = "unnest(first_forms)" if dialect == "duckdb" else "explode(first_forms)"
+    name_only = f"""
         select s.signature_id, min(v.voter_id) as voter_id, count(distinct v.voter_id) as people
-        from signatures_n s
-        join voters_n v on v.county = s.county and v.last_n = s.last_n
-                        and v.first_n = s.first_n
-        where s.has_address
-          and not exists (select 1 from best_candidate b where b.signature_id = s.signature_id)
+        from (select s.*, {explode} as form from signatures_n s
+              where s.has_address and not exists (
+                  select 1 from best_candidate b where b.signature_id = s.signature_id)) s
+        join voter_keys v on v.county = s.county and v.last_key = s.last_key
+                          and v.first_key = s.form
+        where s.middle_n = '' or v.middle_key = '' or substr(s.middle_n, 1, 1) = v.middle_key
         group by s.signature_id"""
     provisional = """
         select s.signature_id, s.county, s.filing_order,
@@ -201,7 +256,7 @@ def decision_steps(threshold: float) -> list[Step]:
                b.match_probability, coalesce(b.method, 'none') as method
         from signatures_n s
         left join best_candidate b on b.signature_id = s.signature_id
-        left join name_only o on o.signature_id = s.signature_id and o.people = 1"""
+        left join name_only o on o.signature_id = s.signature_id"""
     final = """
         select signature_id, county, voter_id, match_probability, method,
                case when reason = 'VALID' and row_number() over (
