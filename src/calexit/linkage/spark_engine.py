@@ -70,7 +70,9 @@ class SparkEngine:
     def _run(self, steps: list[Step], progress: Progress) -> None:
         for step in steps:
             progress(step.table)
-            frame = self.spark.sql(step.sql).cache()
+            # Materialise each step: a chain of views would make one plan of every step,
+            # whose text alone exhausts the driver's memory.
+            frame = self.spark.sql(step.sql).localCheckpoint(eager=True)
             frame.createOrReplaceTempView(step.table)
 
     def count(self, view: str) -> int:

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from calexit.files.synth_writer import write_synth
+from calexit.petition.synth import SynthSpec, synthesize
+
 DATA = Path(__file__).resolve().parents[2] / "data" / "petition"
 
 # The hand-made fixture: one signature line per situation the law distinguishes.
@@ -32,3 +35,12 @@ def fixture_files() -> tuple[Path, Path]:
 @pytest.fixture
 def expected_reasons() -> dict[str, str]:
     return dict(EXPECTED)
+
+
+@pytest.fixture(scope="session")
+def synthetic_petition(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small synthetic voter file and petition with ground truth (about 45,000 voters)."""
+    folder = tmp_path_factory.mktemp("synth")
+    spec = SynthSpec(seed=11, scale=0.002, signatures=4_000)
+    write_synth(synthesize(spec), spec, folder)
+    return folder
