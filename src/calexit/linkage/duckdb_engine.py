@@ -112,9 +112,10 @@ class DuckDBEngine:
         """Run every step; leave one reason per signature in ``determinations``."""
         run = LinkageRun()
         self.load_rows("name_forms", ("name", "form"), first_name_forms())
-        self._run(signature_steps("duckdb") + address_candidate_steps("duckdb"), progress)
+        candidates = address_candidate_steps("duckdb", filter_candidates=exact_pass)
+        self._run(signature_steps("duckdb") + candidates, progress)
         steps = exact_steps("duckdb")
-        if not exact_pass:  # the plain-Splink comparison: every signature goes to Splink
+        if not exact_pass:  # plain Splink: every signature, against every registration
             steps = [
                 Step("exact_candidates", "select * from (" + steps[0].sql + ") where false"),
                 steps[1],

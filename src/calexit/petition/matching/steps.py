@@ -116,7 +116,7 @@ def signature_steps(dialect: Dialect) -> list[Step]:
     ]
 
 
-def address_candidate_steps(dialect: Dialect) -> list[Step]:
+def address_candidate_steps(dialect: Dialect, *, filter_candidates: bool = True) -> list[Step]:
     """Only registrations that could be a signer at the address given are normalised.
 
     Every later rule needs the house number to agree (the exact keys, Splink's blocking),
@@ -148,7 +148,9 @@ def address_candidate_steps(dialect: Dialect) -> list[Step]:
         select v.voter_id from voter_keys v
         join house_name_keys k on k.county = '*' and k.house_n = v.house_key
                                and k.last_key = v.last_key"""
-    voters = _normalised_voters(dialect, "voter_id in (select voter_id from candidate_ids)")
+    everyone = "true"  # plain Splink: every registration is normalised and compared
+    candidates = "voter_id in (select voter_id from candidate_ids)"
+    voters = _normalised_voters(dialect, candidates if filter_candidates else everyone)
     return [
         Step("voter_keys", cheap_keys),
         Step("address_keys", keys_a),
