@@ -26,13 +26,19 @@ import time
 from pathlib import Path
 from typing import Any
 
+from calexit.files.synth_writer import write_synth
+from calexit.linkage.duckdb_engine import DuckDBEngine
+from calexit.linkage.verification import verify_petition
+from calexit.petition.matching.model import MatchSettings
+from calexit.petition.synth import SynthSpec, synthesize
+from calexit.rules.load import builtin_pack
+
 SEED = "12345678901234567890"
 
 
 def _ensure_data(folder: Path, scale: float) -> None:
     if (folder / "manifest.json").is_file():
         return
-    from calexit.files.synth_writer import write_synth
     from calexit.petition.synth import SynthSpec, synthesize
 
     started = time.perf_counter()
@@ -62,7 +68,6 @@ def _score(connection: Any) -> dict[str, Any]:
 
 
 def _full_count(folder: str, exact_pass: bool, queue: Any) -> None:
-    from calexit.linkage.duckdb_engine import DuckDBEngine
     from calexit.petition.matching.model import MatchSettings
 
     engine = DuckDBEngine()
@@ -83,9 +88,7 @@ def _full_count(folder: str, exact_pass: bool, queue: Any) -> None:
 
 
 def _sample(folder: str, queue: Any) -> None:
-    from calexit.linkage.verification import verify_petition
     from calexit.petition.matching.model import MatchSettings
-    from calexit.rules.load import builtin_pack
 
     rules = builtin_pack("calexit-2028").rules.petition
     assert rules is not None
