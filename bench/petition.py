@@ -39,7 +39,6 @@ SEED = "12345678901234567890"
 def _ensure_data(folder: Path, scale: float) -> None:
     if (folder / "manifest.json").is_file():
         return
-    from calexit.petition.synth import SynthSpec, synthesize
 
     started = time.perf_counter()
     spec = SynthSpec(seed=7, scale=scale)
@@ -68,7 +67,6 @@ def _score(connection: Any) -> dict[str, Any]:
 
 
 def _full_count(folder: str, exact_pass: bool, queue: Any) -> None:
-    from calexit.petition.matching.model import MatchSettings
 
     engine = DuckDBEngine()
     engine.register_file("voters_raw", Path(folder) / "voters.parquet")
@@ -88,7 +86,6 @@ def _full_count(folder: str, exact_pass: bool, queue: Any) -> None:
 
 
 def _sample(folder: str, queue: Any) -> None:
-    from calexit.petition.matching.model import MatchSettings
 
     rules = builtin_pack("calexit-2028").rules.petition
     assert rules is not None
