@@ -32,10 +32,11 @@ from calexit.petition.matching.steps import (
     decision_steps,
     exact_steps,
     signature_steps,
+    voter_key_steps,
 )
 
 Progress = Callable[[str], None]
-TRAINING_SIGNATURES = 20_000
+TRAINING_SIGNATURES = 10_000
 
 
 def _quiet_splink() -> None:
@@ -71,6 +72,7 @@ class DuckDBEngine:
         if temp_directory:
             self.connection.execute("set temp_directory = ?", [str(temp_directory)])
         self.connection.execute("set preserve_insertion_order = false")
+        self._voters_keyed = False
         _quiet_splink()
 
     def close(self) -> None:
@@ -102,6 +104,12 @@ class DuckDBEngine:
         rows = self.connection.execute(f"select count(*) from {table}").fetchall()
         return int(rows[0][0])
 
+    def prepare_voters(self, progress: Progress = lambda _: None) -> None:
+        """Key every registration once per engine (the voter file does not change)."""
+        if not self._voters_keyed:
+            self._run(voter_key_steps("duckdb"), progress)
+            self._voters_keyed = True
+
     def verify(
         self,
         settings: MatchSettings,
@@ -111,6 +119,7 @@ class DuckDBEngine:
     ) -> LinkageRun:
         """Run every step; leave one reason per signature in ``determinations``."""
         run = LinkageRun()
+        self.prepare_voters()
         self.load_rows("name_forms", ("name", "form"), first_name_forms())
         candidates = address_candidate_steps("duckdb", filter_candidates=exact_pass)
         self._run(signature_steps("duckdb") + candidates, progress)

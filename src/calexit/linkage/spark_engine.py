@@ -26,6 +26,7 @@ from calexit.petition.matching.steps import (
     decision_steps,
     exact_steps,
     signature_steps,
+    voter_key_steps,
 )
 
 
@@ -84,7 +85,8 @@ class SparkEngine:
         """Every step, scoring the residue with ``model``; ``determinations`` is left behind."""
         forms = self.spark.createDataFrame(list(first_name_forms()), "name string, form string")
         forms.createOrReplaceTempView("name_forms")
-        self._run(signature_steps("spark") + address_candidate_steps("spark"), progress)
+        steps = voter_key_steps("spark") + signature_steps("spark")
+        self._run(steps + address_candidate_steps("spark"), progress)
         self._run(exact_steps("spark"), progress)
         run = LinkageRun(
             exact=self.count("exact_candidates"), residue=self.count("residue"), model=model

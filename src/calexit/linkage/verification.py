@@ -9,6 +9,7 @@ to go before the requirement was reached.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -131,7 +132,11 @@ def verify_sample(
     _prepare_signatures(engine)
     raw = _raw_counts(engine)
     progress("drawing the sample")
-    chosen = _draw(raw, rules, seed)
+    # The draw is pure Python; DuckDB keys the voter file meanwhile on its own threads.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        keyed = pool.submit(engine.prepare_voters)
+        chosen = _draw(raw, rules, seed)
+        keyed.result()
     engine.load_rows("sampled", ("county", "position"), chosen)
     relation = "select i.* from signatures_input i join sampled using (county, position)"
     linkage = _examine(engine, relation, settings, progress, exact_pass=exact_pass)

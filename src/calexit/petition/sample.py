@@ -5,11 +5,16 @@ random sample of 500 or 3 percent of them, whichever is greater, "in such a mann
 every signature ... shall be given an equal opportunity to be included"; a county with
 500 or fewer examines every signature.
 
-The draw uses Rivest's consistent sampler (the ``consistent-sampler`` package, the
-SHA-256 sampler of Colorado's audit tool and Arlo). A county's signatures are numbered
-1..raw in filing order; the sampler's seed is ``"<public seed>/<county FIPS>"``; so anyone
-with the published seed and the raw counts re-derives the same positions, and a larger
-sample drawn with the same seed begins with the smaller one.
+The draw is Rivest's consistent sampler (as in the ``consistent-sampler`` package, the
+SHA-256 sampler of Colorado's audit tool and Arlo), sampling without replacement. A
+county's signatures are numbered 1..raw in filing order and the sampler's seed is
+``"<public seed>/<county FIPS>"``; each position's ticket is the SHA-256 of the seed's
+SHA-256 hex digest followed by the position, written in decimal with its digits
+reversed; the sample is the positions with the smallest tickets, in ticket order. Anyone
+with the published seed and the raw counts re-derives the same positions (the tests
+compare with the ``consistent-sampler`` package itself), and a larger sample drawn with
+the same seed begins with the smaller one. Computing the tickets directly, rather than
+through the package's general heap, is about twice as fast on a million positions.
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ from __future__ import annotations
 import math
 import re
 
-from consistent_sampler import sampler
+import hashlib
+import heapq
 
 from calexit.errors import InputError, Problem
 from calexit.rules.model import Petition
@@ -60,6 +66,11 @@ def draw_sample(raw: int, size: int, seed: str, stream: str) -> tuple[int, ...]:
         )
     if size == raw:
         return tuple(range(1, raw + 1))
-    ids = [str(position) for position in range(1, raw + 1)]
-    drawn = sampler(ids, f"{check_seed(seed)}/{stream}", take=size, output="id")
-    return tuple(int(position) for position in drawn)
+    seed_hash = hashlib.sha256(f"{check_seed(seed)}/{stream}".encode()).hexdigest()
+
+    def ticket(position: int) -> tuple[str, str]:
+        digest = hashlib.sha256(f"{seed_hash}{position}".encode()).hexdigest()
+        return f"{int(digest, 16):064d}"[::-1], str(position)
+
+    drawn = heapq.nsmallest(size, (ticket(p) for p in range(1, raw + 1)))
+    return tuple(int(position) for _, position in drawn)

@@ -36,7 +36,7 @@ class MatchSettings:
 
     threshold: float = 0.9
     """Smallest Splink match probability accepted as the same person."""
-    u_max_pairs: float = 1e6
+    u_max_pairs: float = 2e5
     """Random pairs used to estimate u (Splink ``estimate_u_using_random_sampling``)."""
     training_seed: int = 2028
     probability_two_random_records_match: float = 0.0

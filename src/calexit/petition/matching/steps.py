@@ -116,6 +116,21 @@ def signature_steps(dialect: Dialect) -> list[Step]:
     ]
 
 
+def voter_key_steps(dialect: Dialect) -> list[Step]:
+    """Cheap keys on every registration (no regular expressions): ``voter_keys``.
+
+    They depend on the voter file alone, so a run can compute them while it draws the
+    sample."""
+    cheap_keys = f"""
+        select voter_id, county, {_cheap("house_number", dialect)} as house_key,
+               substr({_cheap("zip", dialect)}, 1, 5) as zip_key,
+               {_cheap("last_name", dialect)} as last_key,
+               {_cheap("first_name", dialect)} as first_key,
+               substr({_cheap("middle_name", dialect)}, 1, 1) as middle_key
+        from voters_raw"""
+    return [Step("voter_keys", cheap_keys)]
+
+
 def address_candidate_steps(dialect: Dialect, *, filter_candidates: bool = True) -> list[Step]:
     """Only registrations that could be a signer at the address given are normalised.
 
@@ -125,34 +140,23 @@ def address_candidate_steps(dialect: Dialect, *, filter_candidates: bool = True)
     as stored (trimmed, upper case): the Secretary of State's extracts keep the house
     number and zip in fields of their own. A candidate's other registrations come too.
     """
-    cheap_keys = f"""
-        select voter_id, county, {_cheap("house_number", dialect)} as house_key,
-               substr({_cheap("zip", dialect)}, 1, 5) as zip_key,
-               {_cheap("last_name", dialect)} as last_key,
-               {_cheap("first_name", dialect)} as first_key,
-               substr({_cheap("middle_name", dialect)}, 1, 1) as middle_key
-        from voters_raw"""
     keys_a = """select distinct house_n, zip_n from signatures_n
                 where house_n <> '' and zip_n <> ''"""
     # County, number and name; statewide when the zip is missing (a wrong-county signer).
     keys_b = """select distinct case when zip_n = '' then '*' else county end as county, house_n,
                        last_key from signatures_n where house_n <> ''"""
+    # One scan of the keyed voter file, three hash lookups per row.
     ids = """
-        select v.voter_id from voter_keys v
-        join address_keys k on k.house_n = v.house_key and k.zip_n = v.zip_key
-        union
-        select v.voter_id from voter_keys v
-        join house_name_keys k on k.county = v.county and k.house_n = v.house_key
-                               and k.last_key = v.last_key
-        union
-        select v.voter_id from voter_keys v
-        join house_name_keys k on k.county = '*' and k.house_n = v.house_key
-                               and k.last_key = v.last_key"""
+        select distinct voter_id from voter_keys v
+        where (v.house_key, v.zip_key) in (select house_n, zip_n from address_keys)
+           or (v.county, v.house_key, v.last_key)
+                  in (select county, house_n, last_key from house_name_keys)
+           or (v.house_key, v.last_key)
+                  in (select house_n, last_key from house_name_keys where county = '*')"""
     everyone = "true"  # plain Splink: every registration is normalised and compared
     candidates = "voter_id in (select voter_id from candidate_ids)"
     voters = _normalised_voters(dialect, candidates if filter_candidates else everyone)
     return [
-        Step("voter_keys", cheap_keys),
         Step("address_keys", keys_a),
         Step("house_name_keys", keys_b),
         Step("candidate_ids", ids),
