@@ -19,11 +19,10 @@ through the package's general heap, is about twice as fast on a million position
 
 from __future__ import annotations
 
-import math
-import re
-
 import hashlib
 import heapq
+import math
+import re
 
 from calexit.errors import InputError, Problem
 from calexit.rules.model import Petition
