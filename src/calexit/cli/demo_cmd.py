@@ -8,14 +8,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.progress import Progress
 
 from calexit import __version__
+from calexit.cli.demo_petition import (
+    DEMO_SEED,
+    PetitionDemo,
+    print_petition_demo,
+    run_petition_demo,
+)
 from calexit.cli.output import console, print_json, table
 from calexit.cli.store_cmd import DatabaseOption, JsonOption, connect
+from calexit.linkage.verification import county_rows
+from calexit.linkage.verification import summary as summary_of
 from calexit.reference.bodies import gate_count
 from calexit.reference.calendar import parse_date
 from calexit.reference.datasets import counties, facts, states
@@ -143,6 +152,31 @@ def _print(
     )
 
 
+def _petition_stage(context: DemoContext, folder: Path) -> PetitionDemo | None:
+    """Run the petition stage on synthetic data and record it as a stage run."""
+    if context.pack.rules.petition is None:
+        return None
+    started = datetime.now(UTC)
+    result = run_petition_demo(context.pack, folder)
+    run = context.store.start_run(
+        "petition", context.pack.rules.id, seed=DEMO_SEED, code_version=__version__, now=started
+    )
+    context.store.finish_run(
+        run, status="succeeded", summary=_petition_json(result), now=datetime.now(UTC)
+    )
+    return result
+
+
+def _petition_json(petition: PetitionDemo) -> dict[str, Any]:
+    return {
+        **summary_of(petition.result),
+        "scaled_requirement": petition.scaled_requirement,
+        "bundle": str(petition.bundle),
+        "bundle_checks_passed": petition.checks_passed,
+        "counties": county_rows(petition.result),
+    }
+
+
 def demo(
     database_url: DatabaseOption = None,
     pack: Annotated[str, typer.Option(help="Rule pack id or file.")] = "calexit-2028",
@@ -156,6 +190,9 @@ def demo(
     first_meeting: Annotated[
         str | None, typer.Option(help="Assume the commission first meets on this day (YYYY-MM-DD).")
     ] = None,
+    output: Annotated[
+        Path, typer.Option(help="Folder for the demo's files (replaced on each run).")
+    ] = Path("calexit-output/demo"),
     as_json: JsonOption = False,
 ) -> None:
     """Run every stage that exists on the default scenario and print where things stand."""
@@ -175,7 +212,7 @@ def demo(
             _optional_date(filed, "--filed"),
             _optional_date(first_meeting, "--first-meeting"),
         )
-        task = progress.add_task("Loading rules and reference data", total=2)
+        task = progress.add_task("Loading rules and reference data", total=3)
         run_id = _load(context, now)
         progress.update(task, advance=1, description="Building the timeline")
         steps = road_steps(
@@ -194,11 +231,21 @@ def demo(
             "store": store.reference_counts(),
         }
         store.finish_run(run_id, status="succeeded", summary=summary, now=datetime.now(UTC))
+        progress.update(task, advance=1, description="Petition: synthesising and verifying")
+        petition = _petition_stage(context, output / "petition")
         progress.update(task, advance=1)
     if as_json:
         print_json(
-            {"run": run_id, "summary": summary, "timeline": entries, "thresholds": thresholds}
+            {
+                "run": run_id,
+                "summary": summary,
+                "timeline": entries,
+                "thresholds": thresholds,
+                "petition": petition and {**_petition_json(petition)},
+            }
         )
         return
     _print(context, entries, thresholds)
+    if petition:
+        print_petition_demo(petition)
     console.print(f"Stored in {store.where} (run {run_id}).")

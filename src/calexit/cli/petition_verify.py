@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,24 +18,10 @@ from calexit.errors import InputError, Problem
 from calexit.files.petition_bundle import verify_bundle, write_bundle
 from calexit.files.petition_inputs import check_signatures, check_voter_file
 from calexit.linkage.duckdb_engine import DuckDBEngine
-from calexit.linkage.verification import Verification, summary, verify_petition
+from calexit.linkage.verification import Verification, county_rows, summary, verify_petition
 from calexit.petition.matching.model import MatchSettings
 from calexit.petition.sample import check_seed
 from calexit.rules.load import LoadedPack
-
-
-def _county_rows(result: Verification) -> list[dict[str, Any]]:
-    rows = []
-    for county in result.counties:
-        p = asdict(county.projection)
-        rows.append(
-            {
-                "county": county.county,
-                "fips": county.fips,
-                **{k: (v if isinstance(v, int) else str(v)) for k, v in p.items()},
-            }
-        )
-    return rows
 
 
 def _print(result: Verification, bundle: Path) -> None:
@@ -142,7 +127,7 @@ def verify(
                 connection=engine.connection,
                 pack=loaded,
                 inputs={"voters": voters, "signatures": signatures},
-                counties=_county_rows(result),
+                counties=county_rows(result),
                 decision=decision,
                 model=result.linkage.model,
                 settings=settings,
@@ -150,12 +135,12 @@ def verify(
             )
         finally:
             engine.close()
-    _record(database_url, loaded, seed, now, decision, _county_rows(result))
+    _record(database_url, loaded, seed, now, decision, county_rows(result))
     if as_json:
         print_json(
             {
                 **decision,
-                "counties": _county_rows(result),
+                "counties": county_rows(result),
                 "bundle": str(bundle),
                 "seconds": round(time.perf_counter() - started, 2),
             }

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from pydantic import ValidationError
 
 from calexit import __version__
 from calexit.errors import InputError, Problem
@@ -27,6 +28,7 @@ from calexit.petition.qualify import decide_on_sample
 from calexit.petition.sample import draw_sample, sample_size
 from calexit.reference.datasets import county as county_named
 from calexit.rules.load import LoadedPack, parse_pack
+from calexit.rules.model import Petition
 
 COUNTY_FIELDS = (
     "county",
@@ -75,6 +77,7 @@ def write_bundle(
     model: dict[str, Any],
     settings: MatchSettings,
     full_count: bool,
+    rules: Petition | None = None,
 ) -> Path:
     """Write the bundle into ``folder`` (created; must be empty if it exists)."""
     if folder.exists() and any(folder.iterdir()):
@@ -84,6 +87,10 @@ def write_bundle(
         )
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "pack.toml").write_text(pack.text, encoding="utf-8")
+    applied = rules or pack.rules.petition
+    if applied is None:
+        raise InputError("the pack has no petition rules")
+    _write_json(folder / "rules.json", applied.model_dump(mode="json"))
     _copy_query(
         connection,
         "select county, position from sampled order by county, position",
@@ -172,11 +179,9 @@ def _check_sample(
     folder: Path,
     rows: list[dict[str, str]],
     seed: str,
-    pack: LoadedPack,
+    rules: Petition,
     connection: duckdb.DuckDBPyConnection,
 ) -> Check:
-    rules = pack.rules.petition
-    assert rules is not None
     literal = str(folder / "sample.parquet").replace("'", "''")
     stored = connection.execute(
         f"select county, position from read_parquet('{literal}')"
@@ -227,14 +232,40 @@ def _check_projection(
     return check, max(0, statewide_projection(projections))
 
 
+def _applied_rules(folder: Path, pack: LoadedPack) -> tuple[Petition, Check]:
+    """The petition rules the run applied (``rules.json``), compared with the pack's."""
+    try:
+        rules = Petition.model_validate(_read_json(folder / "rules.json"))
+    except ValidationError as error:
+        raise InputError(
+            "rules.json is not a petition rule set",
+            [
+                Problem(str(e["msg"]), source="rules.json", key=".".join(map(str, e["loc"])))
+                for e in error.errors()
+            ],
+        ) from None
+    own = pack.rules.petition
+    changed = (
+        []
+        if own is None
+        else [
+            f"{name} {getattr(rules, name).value:,}"
+            for name in type(rules).model_fields
+            if getattr(rules, name) != getattr(own, name)
+        ]
+    )
+    detail = (
+        "the pack's own" if not changed else "the pack's, declared changes: " + ", ".join(changed)
+    )
+    return rules, Check("the rules applied are recorded", True, detail)
+
+
 def verify_bundle(folder: Path) -> list[Check]:
     """Re-derive the decision in ``folder``; one Check per step."""
     manifest = _read_json(folder / "manifest.json")
     decision = _read_json(folder / "decision.json")
     pack = parse_pack((folder / "pack.toml").read_text(encoding="utf-8"), "pack.toml")
-    rules = pack.rules.petition
-    if rules is None:
-        raise InputError("the bundle's pack has no petition rules")
+    rules, rules_check = _applied_rules(folder, pack)
     rows = _counties(folder)
     connection = duckdb.connect()
     try:
@@ -245,7 +276,8 @@ def verify_bundle(folder: Path) -> list[Check]:
                 pack.sha256 == manifest["pack"]["sha256"],
                 pack.rules.id,
             ),
-            _check_sample(folder, rows, manifest["seed"], pack, connection),
+            rules_check,
+            _check_sample(folder, rows, manifest["seed"], rules, connection),
         ]
         projection_check, projected = _check_projection(folder, rows, connection)
     finally:

@@ -234,3 +234,28 @@ def summary(result: Verification) -> dict[str, Any]:
         "reasons": result.reasons or {},
         "full_count": None if result.full_count is None else vars(result.full_count),
     }
+
+
+def county_rows(result: Verification) -> list[dict[str, Any]]:
+    """Each county's projection as plain values (counties.csv, JSON, the store)."""
+    rows = []
+    for county in result.counties:
+        p = county.projection
+        rows.append(
+            {
+                "county": county.county,
+                "fips": county.fips,
+                "raw": p.raw,
+                "sample": p.sample,
+                "valid": p.valid,
+                "duplicates": p.duplicates,
+                "method": p.method.value,
+                "p_percent": str(p.p_percent),
+                "uncorrected": p.uncorrected,
+                "a": str(p.a),
+                "b": str(p.b),
+                "c": p.c,
+                "projected": p.projected,
+            }
+        )
+    return rows

@@ -285,13 +285,31 @@ def test_reference_states_and_facts_json(runner: CliRunner) -> None:
 
 
 def demo(runner: CliRunner, url: str) -> Any:
-    return ok_json(invoke(runner, "demo", "--database-url", url, "--today", "2026-11-22", "--json"))
+    output = url.removeprefix("sqlite:///").removesuffix(".sqlite3") + "-output"
+    return ok_json(
+        invoke(
+            runner,
+            "demo",
+            "--database-url",
+            url,
+            "--today",
+            "2026-11-22",
+            "--output",
+            output,
+            "--json",
+        )
+    )
 
 
 def test_demo_from_an_empty_store(runner: CliRunner, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'd.sqlite3'}"
     shown = demo(runner, url)
     assert shown["run"] == 1
+    petition = shown["petition"]
+    assert petition["outcome"] == "eligible"
+    assert petition["bundle_checks_passed"] is True
+    assert petition["raw_total"] == 5_000
+    assert petition["scaled_requirement"] == 2_733  # 546,651 x 0.005, said to be scaled
     summary = shown["summary"]
     assert summary["pack"] == "calexit-2028"
     assert summary["today"] == "2026-11-22"
@@ -308,19 +326,34 @@ def test_demo_twice_then_store_status(runner: CliRunner, tmp_path: Path) -> None
     url = f"sqlite:///{tmp_path / 'd.sqlite3'}"
     assert demo(runner, url)["run"] == 1
     second = demo(runner, url)
-    assert second["run"] == 2
+    assert second["run"] == 3  # each demo records a foundation run and a petition run
     assert second["summary"]["store"] == {"county": 58, "state": 51, "fact": 42}
     status = ok_json(invoke(runner, "store", "status", "--database-url", url, "--json"))
     assert status["reference"] == {"county": 58, "state": 51, "fact": 42}
-    assert len(status["runs"]) == 2
-    assert sorted(r["id"] for r in status["runs"]) == [1, 2]
+    assert len(status["runs"]) == 4
+    assert sorted(r["id"] for r in status["runs"]) == [1, 2, 3, 4]
+    assert sorted(r["stage"] for r in status["runs"]) == [
+        "foundation",
+        "foundation",
+        "petition",
+        "petition",
+    ]
     assert {r["status"] for r in status["runs"]} == {"succeeded"}
     assert {r["pack_id"] for r in status["runs"]} == {"calexit-2028"}
 
 
 def test_demo_table_output(runner: CliRunner, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'd.sqlite3'}"
-    result = invoke(runner, "demo", "--database-url", url, "--today", "2026-11-22")
+    result = invoke(
+        runner,
+        "demo",
+        "--database-url",
+        url,
+        "--today",
+        "2026-11-22",
+        "--output",
+        str(tmp_path / "out"),
+    )
     assert result.exit_code == 0, result.output
     assert "Last day to file if a full count is needed" in result.stdout
     assert "(run 1)" in result.stdout
