@@ -60,9 +60,13 @@ class CalexitError(Exception):
 class InputError(CalexitError):
     """Input that calexit cannot use; carries every problem found, not just the first."""
 
-    def __init__(self, summary: str, problems: Iterable[Problem] = ()) -> None:
+    def __init__(
+        self, summary: str, problems: Iterable[Problem] = (), total: int | None = None
+    ) -> None:
         self.summary = summary
         self.problems: Sequence[Problem] = tuple(problems)
+        self.total = max(total or 0, len(self.problems))
+        """How many problems there were; more than listed when a long list was cut."""
         super().__init__(summary)
 
     def __str__(self) -> str:
@@ -72,8 +76,12 @@ class InputError(CalexitError):
         count = len(self.problems)
         if count == 0:
             return [self.summary]
-        noun = "problem" if count == 1 else "problems"
-        return [f"{self.summary} ({count} {noun}):", *(f"  {p}" for p in self.problems)]
+        noun = "problem" if self.total == 1 else "problems"
+        listed = f"; the first {count} are listed" if self.total > count else ""
+        return [
+            f"{self.summary} ({self.total} {noun}{listed}):",
+            *(f"  {p}" for p in self.problems),
+        ]
 
 
 class RulePackError(InputError):

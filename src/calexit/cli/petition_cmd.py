@@ -22,7 +22,7 @@ from calexit.petition.projection import (
 from calexit.petition.qualify import SampleDecision, decide_on_sample
 from calexit.reference.datasets import counties
 from calexit.rules.load import LoadedPack, resolve_pack
-from calexit.rules.model import Petition, Rule, format_fraction
+from calexit.rules.model import Petition, Rule
 
 app = typer.Typer(
     help="The petition: verify signatures against the voter file and decide "
@@ -57,7 +57,7 @@ def _decision_json(decision: SampleDecision) -> dict[str, Any]:
         "required": decision.required,
         "raw_total": decision.raw_total,
         "projected": decision.projected,
-        "percent_of_required": format_fraction(decision.percent_of_required / 100),
+        "percent_of_required": f"{float(decision.percent_of_required):.2f}",
         "qualify_line": decision.qualify_line,
         "fail_line": decision.fail_line,
         "over_qualify_line": decision.over_qualify_line,

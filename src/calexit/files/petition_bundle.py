@@ -23,7 +23,11 @@ from pydantic import ValidationError
 from calexit import __version__
 from calexit.errors import InputError, Problem
 from calexit.petition.matching.model import MatchSettings
-from calexit.petition.projection import project_valid_signatures, statewide_projection
+from calexit.petition.projection import (
+    CountyProjection,
+    project_valid_signatures,
+    statewide_projection,
+)
 from calexit.petition.qualify import decide_on_sample
 from calexit.petition.sample import draw_sample, sample_size
 from calexit.reference.datasets import county as county_named
@@ -201,6 +205,41 @@ def _check_sample(
     )
 
 
+def _published(projection: CountyProjection) -> dict[str, str]:
+    """A projection as counties.csv writes it (every step, not just the result)."""
+    return {
+        "sample": str(projection.sample),
+        "valid": str(projection.valid),
+        "duplicates": str(projection.duplicates),
+        "method": projection.method.value,
+        "p_percent": str(projection.p_percent),
+        "uncorrected": str(projection.uncorrected),
+        "a": str(projection.a),
+        "b": str(projection.b),
+        "c": str(projection.c),
+        "projected": str(projection.projected),
+    }
+
+
+def _check_determinations(
+    folder: Path, rows: list[dict[str, str]], connection: duckdb.DuckDBPyConnection
+) -> Check:
+    """Every sampled position has exactly one determination, and nothing else is sampled."""
+    sample = str(folder / "sample.parquet").replace("'", "''")
+    found = str(folder / "determinations.parquet").replace("'", "''")
+    missing, extra = connection.execute(f"""
+        with drawn as (select county, position from read_parquet('{sample}')),
+             examined as (select county, position from read_parquet('{found}') where sampled)
+        select (select count(*) from (select * from drawn except all select * from examined)),
+               (select count(*) from (select * from examined except all select * from drawn))
+        """).fetchall()[0]
+    return Check(
+        "each sampled signature has exactly one determination",
+        missing == 0 and extra == 0,
+        f"{missing} drawn without a determination, {extra} determined but not drawn",
+    )
+
+
 def _check_projection(
     folder: Path, rows: list[dict[str, str]], connection: duckdb.DuckDBPyConnection
 ) -> tuple[Check, int]:
@@ -222,12 +261,13 @@ def _check_projection(
             tallies.get((name, "DUPLICATE"), 0),
         )
         projections.append(projection)
-        if projection.projected != int(row["projected"]):
-            mismatched.append(name)
+        wrong = [k for k, v in _published(projection).items() if row.get(k) != v]
+        if wrong:
+            mismatched.append(f"{name} ({', '.join(wrong)})")
     check = Check(
         "each county's projection follows from its determinations",
         not mismatched,
-        ", ".join(mismatched) or f"{len(rows)} counties recomputed",
+        "; ".join(mismatched) or f"{len(rows)} counties recomputed, every step",
     )
     return check, max(0, statewide_projection(projections))
 
@@ -260,8 +300,25 @@ def _applied_rules(folder: Path, pack: LoadedPack) -> tuple[Petition, Check]:
     return rules, Check("the rules applied are recorded", True, detail)
 
 
+REQUIRED_FILES = (
+    "manifest.json",
+    "decision.json",
+    "pack.toml",
+    "rules.json",
+    "counties.csv",
+    "sample.parquet",
+    "determinations.parquet",
+)
+
+
 def verify_bundle(folder: Path) -> list[Check]:
-    """Re-derive the decision in ``folder``; one Check per step."""
+    """Re-derive the decision in ``folder``; one Check per step.
+
+    A bundle missing one of its files fails the first check and is not re-derived.
+    """
+    missing = [name for name in REQUIRED_FILES if not (folder / name).is_file()]
+    if missing:
+        return [Check("the bundle holds every file", False, "missing: " + ", ".join(missing))]
     manifest = _read_json(folder / "manifest.json")
     decision = _read_json(folder / "decision.json")
     pack = parse_pack((folder / "pack.toml").read_text(encoding="utf-8"), "pack.toml")
@@ -277,7 +334,13 @@ def verify_bundle(folder: Path) -> list[Check]:
                 pack.rules.id,
             ),
             rules_check,
+            Check(
+                "the seed is the one recorded",
+                manifest["seed"] == decision.get("seed"),
+                str(manifest["seed"]),
+            ),
             _check_sample(folder, rows, manifest["seed"], rules, connection),
+            _check_determinations(folder, rows, connection),
         ]
         projection_check, projected = _check_projection(folder, rows, connection)
     finally:

@@ -146,10 +146,8 @@ def _check(
             for line, value in rows
         ]
     if total:
-        summary = f"{path.name} has bad rows"
-        if total > len(problems):
-            summary += f" ({total} problems; the first {len(problems)} are listed)"
-        raise InputError(summary, sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
+        ordered = sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
+        raise InputError(f"{path.name} has bad rows", ordered[:MAX_PROBLEMS], total=total)
     return int(connection.execute("select count(*) from input").fetchall()[0][0])
 
 

@@ -39,13 +39,19 @@ def project_vectorised(
     :func:`calexit.petition.projection.project_valid_signatures`.
     """
     full = sample == raw
+    if np.any(raw > 100_000 * np.maximum(sample, 1)):
+        # A x 10^4 squared would pass int64; exact Python integers instead (never the case
+        # for a legal sample, where raw / sample stays below 34).
+        raw, sample, valid, duplicates = (
+            x.astype(object) for x in (raw, sample, valid, duplicates)
+        )
     safe_sample = np.maximum(sample, 1)
     p_bp = _round_half_up_div(10_000 * valid, safe_sample)  # percent x 100
     uncorrected = -((-raw * p_bp) // 10_000)  # ceil(raw x p / 100)
     a4 = _round_half_up_div(10_000 * raw, safe_sample)  # A x 10^4
-    b4 = _round_half_up_div(a4 * (a4 - 10_000), np.full_like(a4, 10_000))  # B x 10^4
+    b4 = _round_half_up_div(a4 * (a4 - 10_000), 10_000 + 0 * a4)  # B x 10^4
     c = -((-b4 * duplicates) // 10_000)
-    return np.where(full, valid, uncorrected - c)
+    return np.where(full, valid, uncorrected - c).astype(np.int64)
 
 
 @dataclass(frozen=True)

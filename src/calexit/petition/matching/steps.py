@@ -64,6 +64,16 @@ def _initial(column: str) -> str:
     return f"substr({column}, 1, 1)"
 
 
+def _name_and_address(dialect: Dialect) -> str:
+    """The normalised columns both sides share: names, house number, street, zip."""
+    return f"""{n.clean_name("first_name", dialect)} as first_n,
+               {n.clean_name("middle_name", dialect)} as middle_n,
+               {n.last_name("last_name", dialect)} as last_n,
+               {n.house_number("house_number", dialect)} as house_n,
+               {_clean_street("street", dialect)} as street_n,
+               {n.zip5("zip", dialect)} as zip_n"""
+
+
 def _normalised_voters(dialect: Dialect, where: str) -> str:
     text = _text(dialect)
     return f"""
@@ -71,12 +81,7 @@ def _normalised_voters(dialect: Dialect, where: str) -> str:
                cast(voter_id as {text}) as voter_id, county,
                cast(registered_on as date) as registered_on,
                cast(cancelled_on as date) as cancelled_on,
-               {n.clean_name("first_name", dialect)} as first_n,
-               {n.clean_name("middle_name", dialect)} as middle_n,
-               {n.last_name("last_name", dialect)} as last_n,
-               {n.house_number("house_number", dialect)} as house_n,
-               {_clean_street("street", dialect)} as street_n,
-               {n.zip5("zip", dialect)} as zip_n
+               {_name_and_address(dialect)}
         from voters_raw where {where}"""
 
 
@@ -96,12 +101,7 @@ def signature_steps(dialect: Dialect) -> list[Step]:
                row_number() over (order by county, section, cast(line as bigint), signature_id)
                    as filing_order,
                {_cheap("last_name", dialect)} as last_key,
-               {n.clean_name("first_name", dialect)} as first_n,
-               {n.clean_name("middle_name", dialect)} as middle_n,
-               {n.last_name("last_name", dialect)} as last_n,
-               {n.house_number("house_number", dialect)} as house_n,
-               {_clean_street("street", dialect)} as street_n,
-               {n.zip5("zip", dialect)} as zip_n
+               {_name_and_address(dialect)}
         from signatures_raw"""
     collect = "list(form)" if dialect == "duckdb" else "collect_list(form)"
     grouped = f"select name, {collect} as forms from name_forms group by name"
