@@ -126,7 +126,8 @@ def voter_key_steps(dialect: Dialect) -> list[Step]:
                substr({_cheap("zip", dialect)}, 1, 5) as zip_key,
                {_cheap("last_name", dialect)} as last_key,
                {_cheap("first_name", dialect)} as first_key,
-               substr({_cheap("middle_name", dialect)}, 1, 1) as middle_key
+               substr({_cheap("middle_name", dialect)}, 1, 1) as middle_key,
+               split_part({_cheap("street", dialect)}, ' ', 1) as street_key
         from voters_raw"""
     return [Step("voter_keys", cheap_keys)]
 
@@ -142,6 +143,10 @@ def address_candidate_steps(dialect: Dialect, *, filter_candidates: bool = True)
     """
     keys_a = """select distinct house_n, zip_n from signatures_n
                 where house_n <> '' and zip_n <> ''"""
+    # Without a zip: county, number and the street's first word (a misspelt name), or
+    # number and name statewide (a wrong-county signer).
+    keys_c = """select distinct county, house_n, split_part(street_n, ' ', 1) as street_key
+                from signatures_n where house_n <> '' and zip_n = '' and street_n <> ''"""
     # County, number and name; statewide when the zip is missing (a wrong-county signer).
     keys_b = """select distinct case when zip_n = '' then '*' else county end as county, house_n,
                        last_key from signatures_n where house_n <> ''"""
@@ -152,13 +157,16 @@ def address_candidate_steps(dialect: Dialect, *, filter_candidates: bool = True)
            or (v.county, v.house_key, v.last_key)
                   in (select county, house_n, last_key from house_name_keys)
            or (v.house_key, v.last_key)
-                  in (select house_n, last_key from house_name_keys where county = '*')"""
+                  in (select house_n, last_key from house_name_keys where county = '*')
+           or (v.county, v.house_key, v.street_key)
+                  in (select county, house_n, street_key from house_street_keys)"""
     everyone = "true"  # plain Splink: every registration is normalised and compared
     candidates = "voter_id in (select voter_id from candidate_ids)"
     voters = _normalised_voters(dialect, candidates if filter_candidates else everyone)
     return [
         Step("address_keys", keys_a),
         Step("house_name_keys", keys_b),
+        Step("house_street_keys", keys_c),
         Step("candidate_ids", ids),
         Step("voters_n", voters),
     ]
