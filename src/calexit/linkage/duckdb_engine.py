@@ -72,7 +72,6 @@ class DuckDBEngine:
         if temp_directory:
             self.connection.execute("set temp_directory = ?", [str(temp_directory)])
         self.connection.execute("set preserve_insertion_order = false")
-        self._voters_keyed = False
         _quiet_splink()
 
     def close(self) -> None:
@@ -98,17 +97,12 @@ class DuckDBEngine:
     def _run(self, steps: list[Step], progress: Progress) -> None:
         for step in steps:
             progress(step.table)
-            self.connection.execute(f"create or replace table {step.table} as {step.sql}")
+            kind = "view" if step.view else "table"
+            self.connection.execute(f"create or replace {kind} {step.table} as {step.sql}")
 
     def count(self, table: str) -> int:
         rows = self.connection.execute(f"select count(*) from {table}").fetchall()
         return int(rows[0][0])
-
-    def prepare_voters(self, progress: Progress = lambda _: None) -> None:
-        """Key every registration once per engine (the voter file does not change)."""
-        if not self._voters_keyed:
-            self._run(voter_key_steps("duckdb"), progress)
-            self._voters_keyed = True
 
     def verify(
         self,
@@ -119,7 +113,7 @@ class DuckDBEngine:
     ) -> LinkageRun:
         """Run every step; leave one reason per signature in ``determinations``."""
         run = LinkageRun()
-        self.prepare_voters()
+        self._run(voter_key_steps("duckdb"), progress)
         self.load_rows("name_forms", ("name", "form"), first_name_forms())
         candidates = address_candidate_steps("duckdb", filter_candidates=exact_pass)
         self._run(signature_steps("duckdb") + candidates, progress)
@@ -153,7 +147,11 @@ class DuckDBEngine:
             where has_address order by hash(signature_id) limit {TRAINING_SIGNATURES}""")
 
     def _frequencies(self) -> AddressFrequencies:
-        rows = self.connection.execute(ADDRESS_FREQUENCIES_SQL.format(text="varchar")).fetchall()
+        sql = ADDRESS_FREQUENCIES_SQL.format(
+            text="varchar",
+            sampled_voters="(select * from voters_raw using sample 10 percent (system))",
+        )
+        rows = self.connection.execute(sql).fetchall()
         counts = {str(kind): (int(pairs or 0), int(n or 0)) for kind, pairs, n in rows}
         return address_frequencies(counts, self.count("voters_raw"))
 

@@ -73,7 +73,9 @@ class SparkEngine:
             progress(step.table)
             # Materialise each step: a chain of views would make one plan of every step,
             # whose text alone exhausts the driver's memory.
-            frame = self.spark.sql(step.sql).localCheckpoint(eager=True)
+            frame = self.spark.sql(step.sql)
+            if not step.view:
+                frame = frame.localCheckpoint(eager=True)
             frame.createOrReplaceTempView(step.table)
 
     def count(self, view: str) -> int:

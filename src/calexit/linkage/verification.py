@@ -8,8 +8,9 @@ to go before the requirement was reached.
 
 from __future__ import annotations
 
+import multiprocessing as mp
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,8 @@ from calexit.reference.datasets import county as county_named
 from calexit.rules.model import Petition
 
 Progress = Callable[[str], None]
+PARALLEL_DRAW_ABOVE = 200_000
+"""Raw signatures above which the sample is drawn on two processes."""
 
 
 @dataclass(frozen=True)
@@ -79,13 +82,24 @@ def _prepare_signatures(engine: DuckDBEngine) -> None:
     )
 
 
+def _county_draw(task: tuple[str, int, int, str, str]) -> list[tuple[str, int]]:
+    name, count, size, seed, fips = task
+    return [(name, position) for position in draw_sample(count, size, seed, fips)]
+
+
 def _draw(raw: dict[str, int], rules: Petition, seed: str) -> list[tuple[str, int]]:
-    chosen: list[tuple[str, int]] = []
-    for name, count in sorted(raw.items()):
-        size = sample_size(count, rules)
-        fips = county_named(name).fips
-        chosen += [(name, position) for position in draw_sample(count, size, seed, fips)]
-    return chosen
+    """Every county's sample; large petitions hash on two processes (the result is the same:
+    each county's draw depends only on the seed, its FIPS code and its raw count)."""
+    tasks = [
+        (name, count, sample_size(count, rules), seed, county_named(name).fips)
+        for name, count in sorted(raw.items())
+    ]
+    if sum(raw.values()) < PARALLEL_DRAW_ABOVE or "fork" not in mp.get_all_start_methods():
+        return [pair for task in tasks for pair in _county_draw(task)]
+    by_size = sorted(tasks, key=lambda t: -t[1])
+    with ProcessPoolExecutor(max_workers=2, mp_context=mp.get_context("fork")) as pool:
+        drawn = dict(zip([t[0] for t in by_size], pool.map(_county_draw, by_size), strict=True))
+    return [pair for task in tasks for pair in drawn[task[0]]]
 
 
 def _examine(
@@ -132,11 +146,7 @@ def verify_sample(
     _prepare_signatures(engine)
     raw = _raw_counts(engine)
     progress("drawing the sample")
-    # The draw is pure Python; DuckDB keys the voter file meanwhile on its own threads.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        keyed = pool.submit(engine.prepare_voters)
-        chosen = _draw(raw, rules, seed)
-        keyed.result()
+    chosen = _draw(raw, rules, seed)
     engine.load_rows("sampled", ("county", "position"), chosen)
     relation = "select i.* from signatures_input i join sampled using (county, position)"
     linkage = _examine(engine, relation, settings, progress, exact_pass=exact_pass)

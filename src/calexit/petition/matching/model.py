@@ -36,7 +36,7 @@ class MatchSettings:
 
     threshold: float = 0.9
     """Smallest Splink match probability accepted as the same person."""
-    u_max_pairs: float = 2e5
+    u_max_pairs: float = 1e5
     """Random pairs used to estimate u (Splink ``estimate_u_using_random_sampling``)."""
     training_seed: int = 2028
     probability_two_random_records_match: float = 0.0
@@ -166,13 +166,16 @@ ADDRESS_FREQUENCIES_SQL = """
         union all
         select 'number_zip', count(*) from voters_n where house_n <> '' group by house_n, zip_n
         union all
-        select 'number', count(*) from voters_raw group by trim(cast(house_number as {text})))
+        select 'number', count(*) from {sampled_voters}
+        group by trim(cast(house_number as {text})))
     select kind, sum(n * (n - 1)), sum(n) from groups group by kind"""
 """Pairs sharing an address, a (number, zip) or a house number, and the voters counted.
 
 The address groups are counted among the candidate registrations (every voter at a
-signer's number and zip is one), the house-number groups over the whole voter file;
-``{text}`` is the dialect's text type."""
+signer's number and zip is one), the house-number groups in a 10% sample of the voter
+file (pairs within a sample estimate the same share); ``{text}`` is the dialect's text
+type and ``{sampled_voters}`` the sampled table (DuckDB: ``voters_raw using sample 10
+percent (system)`` in a subquery; Spark: ``voters_raw tablesample (10 percent)``)."""
 
 
 def address_frequencies(counts: dict[str, tuple[int, int]], voters: int) -> AddressFrequencies:
@@ -183,11 +186,11 @@ def address_frequencies(counts: dict[str, tuple[int, int]], voters: int) -> Addr
         pairs, counted = counts.get(kind, (0, 0))
         return (pairs / counted) / max(voters - 1, 1) if counted else 0.0
 
-    number_pairs, _ = counts.get("number", (0, 0))
+    number_pairs, sampled = counts.get("number", (0, 0))
     return AddressFrequencies(
         same_address=share("address"),
         same_number_and_zip=share("number_zip"),
-        same_number=number_pairs / max(voters * (voters - 1), 1),
+        same_number=number_pairs / max(sampled * (sampled - 1), 1),
         voters=voters,
     )
 

@@ -23,6 +23,9 @@ from calexit.petition.matching.normalise import Dialect
 class Step:
     table: str
     sql: str
+    view: bool = False
+    """A view is computed where it is read, never stored (cheap keys over 23 million rows
+    cost more to write than to recompute)."""
 
 
 def _text(dialect: Dialect) -> str:
@@ -117,10 +120,8 @@ def signature_steps(dialect: Dialect) -> list[Step]:
 
 
 def voter_key_steps(dialect: Dialect) -> list[Step]:
-    """Cheap keys on every registration (no regular expressions): ``voter_keys``.
-
-    They depend on the voter file alone, so a run can compute them while it draws the
-    sample."""
+    """Cheap keys on every registration (no regular expressions), as the view ``voter_keys``:
+    the scans that filter on them never write all 23 million rows."""
     cheap_keys = f"""
         select voter_id, county, {_cheap("house_number", dialect)} as house_key,
                substr({_cheap("zip", dialect)}, 1, 5) as zip_key,
@@ -129,7 +130,7 @@ def voter_key_steps(dialect: Dialect) -> list[Step]:
                substr({_cheap("middle_name", dialect)}, 1, 1) as middle_key,
                split_part({_cheap("street", dialect)}, ' ', 1) as street_key
         from voters_raw"""
-    return [Step("voter_keys", cheap_keys)]
+    return [Step("voter_keys", cheap_keys, view=True)]
 
 
 def address_candidate_steps(dialect: Dialect, *, filter_candidates: bool = True) -> list[Step]:
@@ -150,16 +151,26 @@ def address_candidate_steps(dialect: Dialect, *, filter_candidates: bool = True)
     # County, number and name; statewide when the zip is missing (a wrong-county signer).
     keys_b = """select distinct case when zip_n = '' then '*' else county end as county, house_n,
                        last_key from signatures_n where house_n <> ''"""
-    # One scan of the keyed voter file, three hash lookups per row.
-    ids = """
-        select distinct voter_id from voter_keys v
-        where (v.house_key, v.zip_key) in (select house_n, zip_n from address_keys)
-           or (v.county, v.house_key, v.last_key)
-                  in (select county, house_n, last_key from house_name_keys)
-           or (v.house_key, v.last_key)
-                  in (select house_n, last_key from house_name_keys where county = '*')
-           or (v.county, v.house_key, v.street_key)
-                  in (select county, house_n, street_key from house_street_keys)"""
+    # Signers' names in their nickname forms, for registrations under the name elsewhere.
+    explode = "unnest(first_forms)" if dialect == "duckdb" else "explode(first_forms)"
+    keys_d = f"select distinct county, last_key, {explode} as form from signatures_n"
+    # One scan of the keyed voter file, five hash lookups per row; narrow rows kept.
+    keyed = """
+        select * from (
+            select voter_id, county, last_key, first_key, middle_key,
+                   (house_key, zip_key) in (select house_n, zip_n from address_keys)
+                   or (county, house_key, last_key)
+                       in (select county, house_n, last_key from house_name_keys)
+                   or (house_key, last_key)
+                       in (select house_n, last_key from house_name_keys where county = '*')
+                   or (county, house_key, street_key)
+                       in (select county, house_n, street_key from house_street_keys)
+                       as by_address,
+                   (county, last_key, first_key)
+                       in (select county, last_key, form from name_keys) as by_name
+            from voter_keys)
+        where by_address or by_name"""
+    ids = "select distinct voter_id from candidate_keys where by_address"
     everyone = "true"  # plain Splink: every registration is normalised and compared
     candidates = "voter_id in (select voter_id from candidate_ids)"
     voters = _normalised_voters(dialect, candidates if filter_candidates else everyone)
@@ -167,6 +178,8 @@ def address_candidate_steps(dialect: Dialect, *, filter_candidates: bool = True)
         Step("address_keys", keys_a),
         Step("house_name_keys", keys_b),
         Step("house_street_keys", keys_c),
+        Step("name_keys", keys_d),
+        Step("candidate_keys", keyed),
         Step("candidate_ids", ids),
         Step("voters_n", voters),
     ]
@@ -248,8 +261,8 @@ def decision_steps(threshold: float, dialect: Dialect) -> list[Step]:
         from (select s.*, {explode} as form from signatures_n s
               where s.has_address and not exists (
                   select 1 from best_candidate b where b.signature_id = s.signature_id)) s
-        join voter_keys v on v.county = s.county and v.last_key = s.last_key
-                          and v.first_key = s.form
+        join candidate_keys v on v.by_name and v.county = s.county
+                              and v.last_key = s.last_key and v.first_key = s.form
         where s.middle_n = '' or v.middle_key = '' or substr(s.middle_n, 1, 1) = v.middle_key
         group by s.signature_id"""
     provisional = """
