@@ -19,8 +19,10 @@ from calexit.files.petition_bundle import verify_bundle, write_bundle
 from calexit.files.petition_inputs import check_signatures, check_voter_file
 from calexit.linkage.duckdb_engine import DuckDBEngine
 from calexit.linkage.verification import Verification, county_rows, summary, verify_petition
+from calexit.petition.deadlines import petition_deadlines
 from calexit.petition.matching.model import MatchSettings
 from calexit.petition.sample import check_seed
+from calexit.reference.calendar import parse_date
 from calexit.rules.load import LoadedPack
 
 
@@ -86,6 +88,10 @@ def verify(
     threshold: Annotated[
         float, typer.Option(help="Match probability accepted as the same person.")
     ] = 0.9,
+    filed: Annotated[
+        str | None,
+        typer.Option(help="Day the sections were filed (YYYY-MM-DD), to state the deadlines."),
+    ] = None,
     pack: PackOption = "calexit-2028",
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
@@ -93,6 +99,7 @@ def verify(
     """Verify a petition: raw count, public random sample, projection, decision, full count."""
     loaded, rules = petition_rules(pack)
     check_seed(seed)
+    deadlines = _deadlines(loaded, filed)
     if not 0 < threshold < 1:
         raise InputError(
             "bad option",
@@ -121,7 +128,7 @@ def verify(
                 engine=engine,
                 progress=lambda step: progress.update(task, description=f"Running: {step}"),
             )
-            decision = summary(result)
+            decision = {**summary(result), "deadlines": deadlines}
             write_bundle(
                 bundle,
                 connection=engine.connection,
@@ -147,6 +154,28 @@ def verify(
         )
         return
     _print(result, bundle)
+    if deadlines:
+        console.print(
+            table(
+                "Deadlines for this filing",
+                ["due", "step"],
+                [[d["date"], d["title"]] for d in deadlines],
+            )
+        )
+
+
+def _deadlines(loaded: LoadedPack, filed: str | None) -> list[dict[str, str]]:
+    """The statutory deadlines for a filing day, from the calendar and the pack."""
+    rules, election = loaded.rules.petition, loaded.rules.election
+    if filed is None or rules is None or election is None:
+        return []
+    timeline = petition_deadlines(rules, election.date.value, parse_date(filed, key="--filed"))
+    wanted = ("raw_count_due", "random_sample_due", "full_count_due", "qualification_deadline")
+    return [
+        {"key": m.key, "title": m.title, "date": m.day.isoformat(), "source": m.source}
+        for m in timeline.milestones
+        if m.key in wanted
+    ]
 
 
 def _record(

@@ -365,3 +365,16 @@ def test_verify_lists_bad_signature_cells(runner: CliRunner, tmp_path: Path) -> 
         "  signatures.csv:4:4: line: is not a whole number (value: 'x')",
     ]
     assert not (tmp_path / "b").exists()
+
+
+def test_verify_states_the_deadlines_of_the_filing(runner: CliRunner, tmp_path: Path) -> None:
+    # Elections Code 9030(b), 9030(d), 9031(b); Cal. Const. art. II sec. 8(c) (E-131).
+    shown = ok_json(invoke(runner, *verify_args(tmp_path), "--filed", "2028-03-01"))
+    assert {d["key"]: d["date"] for d in shown["deadlines"]} == {
+        "raw_count_due": "2028-03-13",
+        "random_sample_due": "2028-04-26",
+        "qualification_deadline": "2028-06-29",
+        "full_count_due": "2028-07-24",
+    }
+    stored = json.loads((tmp_path / "b" / "decision.json").read_text(encoding="utf-8"))
+    assert stored["deadlines"] == shown["deadlines"]
