@@ -99,20 +99,6 @@ def _blank_or_null(column: str) -> cll.Or:
     return cll.Or(cll.NullLevel(column), cll.CustomLevel(f"{column}_l = '' or {column}_r = ''"))
 
 
-def _exact_else(column: str) -> cl.CustomComparison:
-    return cl.CustomComparison(
-        output_column_name=column,
-        comparison_levels=[_blank_or_null(column), cll.ExactMatchLevel(column), cll.ElseLevel()],
-    )
-
-
-def _fuzzy(column: str, thresholds: tuple[float, ...]) -> cl.CustomComparison:
-    levels: list[Any] = [_blank_or_null(column), cll.ExactMatchLevel(column)]
-    levels += [cll.JaroWinklerLevel(column, t) for t in thresholds]
-    levels.append(cll.ElseLevel())
-    return cl.CustomComparison(output_column_name=column, comparison_levels=levels)
-
-
 BLOCKING_RULES = (
     block_on("house_n", "zip_n"),
     block_on("house_n", "street_n"),
