@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2025-11-22
+Create Date: 2026-11-22
 
 Written by hand from ``calexit.store.models``; every constraint is named exactly as
 the models' naming convention names it, so later migrations can refer to it on
