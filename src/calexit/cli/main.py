@@ -22,6 +22,7 @@ from calexit.cli import (
     reference_cmd,
     rules_cmd,
     store_cmd,
+    vote_cmd,
 )
 from calexit.cli.output import fail
 from calexit.errors import CalexitError
@@ -54,6 +55,7 @@ app.add_typer(petition_cmd.app, name="petition")
 petition_cmd.app.command("synth")(petition_synth.synth)
 petition_cmd.app.command("verify")(petition_verify.verify)
 petition_cmd.app.command("verify-bundle")(petition_verify.verify_bundle_command)
+app.add_typer(vote_cmd.app, name="vote")
 app.add_typer(reference_cmd.app, name="reference")
 app.add_typer(store_cmd.app, name="store")
 app.command("calendar")(calendar_cmd.calendar)
