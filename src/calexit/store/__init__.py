@@ -1,4 +1,4 @@
-"""The store: calexit's database of rule packs, reference data and stage runs.
+"""The store: calexit's database of rule packs, reference data, stage runs and audits.
 
 SQLAlchemy 2 models (:mod:`calexit.store.models`) and Alembic migrations
 (``calexit/store/migrations``) over a SQLite file by default, or PostgreSQL when
@@ -8,13 +8,20 @@ schema before it returns a :class:`Store`.
 
 from __future__ import annotations
 
+from calexit.store.audits import AuditRecord, AuditRoundError, RoundRecord
 from calexit.store.database import DATABASE_URL_VARIABLE, database_url_from, open_store
-from calexit.store.models import RunStatus, Stage
+from calexit.store.models import AuditKind, AuditStatus, RoundStatus, RunStatus, Stage
 from calexit.store.repository import PackRecord, RunRecord, Store
 
 __all__ = [
     "DATABASE_URL_VARIABLE",
+    "AuditKind",
+    "AuditRecord",
+    "AuditRoundError",
+    "AuditStatus",
     "PackRecord",
+    "RoundRecord",
+    "RoundStatus",
     "RunRecord",
     "RunStatus",
     "Stage",

@@ -1,4 +1,4 @@
-"""SQLAlchemy 2 models of the store: rule packs, reference data and stage runs.
+"""SQLAlchemy 2 models of the store: rule packs, reference data, stage runs and audits.
 
 The same models serve SQLite (the default, one file) and PostgreSQL (production).
 Every constraint is named by :data:`NAMING_CONVENTION`, so Alembic migrations
@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    CheckConstraint,
     DateTime,
     Enum,
     ForeignKey,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -53,6 +55,29 @@ class RunStatus(StrEnum):
     RUNNING = "running"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
+
+
+class AuditKind(StrEnum):
+    """How a risk-limiting audit compares ballots: against the tallies or against each CVR."""
+
+    POLLING = "polling"
+    COMPARISON = "comparison"
+
+
+class AuditStatus(StrEnum):
+    """Where a risk-limiting audit stands: planned, sampling, or finished either way."""
+
+    PLANNED = "planned"
+    IN_PROGRESS = "in-progress"
+    CONFIRMED = "confirmed"
+    FULL_HAND_COUNT = "full-hand-count"
+
+
+class RoundStatus(StrEnum):
+    """Whether an audit round's ballots are only drawn or also examined and recorded."""
+
+    DRAWN = "drawn"
+    RECORDED = "recorded"
 
 
 def _values(enum: type[StrEnum]) -> list[str]:
@@ -156,3 +181,55 @@ class StageRunRow(Base):
     seed: Mapped[str | None] = mapped_column(String(255))
     code_version: Mapped[str] = mapped_column(String(64))
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+
+
+class AuditRow(Base):
+    """A risk-limiting audit of the vote: its plan, the reported outcome and where it stands.
+
+    ``reported`` (tallies and canvass summary) and ``assertions`` (each assertion's
+    name, assorter parameters, reported mean and margin, estimated sample sizes)
+    are JSON; ``manifest_sha256`` identifies the ballot manifest sampled from.
+    """
+
+    __tablename__ = "audit"
+    __table_args__ = (CheckConstraint("risk_limit > 0 AND risk_limit < 1", name="risk_limit"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    pack_id: Mapped[str] = mapped_column(String(64), ForeignKey("rule_pack.id"))
+    kind: Mapped[AuditKind] = mapped_column(_enum_column(AuditKind, "kind"))
+    risk_limit: Mapped[Decimal] = mapped_column(Numeric(6, 5))
+    seed: Mapped[str] = mapped_column(String(20))
+    status: Mapped[AuditStatus] = mapped_column(_enum_column(AuditStatus, "status"))
+    reported: Mapped[dict[str, Any]] = mapped_column(JSON)
+    assertions: Mapped[Any] = mapped_column(JSON)
+    manifest_total: Mapped[int] = mapped_column(BigInteger)
+    manifest_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditRoundRow(Base):
+    """One round of an audit: the ballots drawn, then what the auditors found and the risks.
+
+    ``sample_size`` is cumulative (every ballot drawn up to and including this round);
+    ``drawn`` lists this round's ballots as ``[county, batch, position, ticket, order]``.
+    ``results`` and ``risks`` stay NULL until the round is recorded. Deleting an
+    audit deletes its rounds (ON DELETE CASCADE).
+    """
+
+    __tablename__ = "audit_round"
+    __table_args__ = (
+        UniqueConstraint("audit_id", "number", name="uq_audit_round_audit_id_number"),
+        CheckConstraint("number >= 1", name="number"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    audit_id: Mapped[int] = mapped_column(Integer, ForeignKey("audit.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    sample_size: Mapped[int] = mapped_column(BigInteger)
+    drawn: Mapped[list[Any]] = mapped_column(JSON)
+    results: Mapped[Any | None] = mapped_column(JSON(none_as_null=True))
+    risks: Mapped[Any | None] = mapped_column(JSON(none_as_null=True))
+    status: Mapped[RoundStatus] = mapped_column(_enum_column(RoundStatus, "status"))
+    drawn_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    recorded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

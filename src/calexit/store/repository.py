@@ -1,10 +1,12 @@
-"""The :class:`Store`: rule packs, reference data and stage runs, read and written.
+"""The :class:`Store`: rule packs, reference data, stage runs and audits, read and written.
 
-Callers get plain frozen records (:class:`RunRecord`, :class:`PackRecord`), never
-ORM objects, and pass the time in: the store never reads the clock itself
-(except the database's own, for a pack saved without ``now``). Times go in and
-come out as timezone-aware UTC on both backends; SQLite keeps no offset, so the
-store converts on the way in and marks UTC on the way out.
+Callers get plain frozen records (:class:`RunRecord`, :class:`PackRecord`, and for
+audits :class:`~calexit.store.audits.AuditRecord` and
+:class:`~calexit.store.audits.RoundRecord`), never ORM objects, and pass the time
+in: the store never reads the clock itself (except the database's own, for a pack
+saved without ``now``). Times go in and come out as timezone-aware UTC on both
+backends (:mod:`calexit.store.times`). The audit methods live in
+:class:`~calexit.store.audits.AuditStore`, which :class:`Store` inherits.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from types import TracebackType
 from typing import Any
 
@@ -28,6 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from calexit.errors import NotFoundError, StoreError
 from calexit.reference.records import County, Fact, State
+from calexit.store.audits import AuditStore
 from calexit.store.models import (
     CountyRow,
     FactRow,
@@ -37,6 +40,7 @@ from calexit.store.models import (
     StageRunRow,
     StateRow,
 )
+from calexit.store.times import from_db, to_utc
 
 # libpq wraps the useful part of its message in context: keep the reason only.
 _DRIVER_CONTEXT = re.compile(
@@ -79,21 +83,7 @@ class RunRecord:
     summary: dict[str, Any] | None
 
 
-def _to_utc(now: datetime) -> datetime:
-    """``now`` in UTC; a naive time is refused, since its zone cannot be known."""
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError(f"time {now.isoformat()} has no time zone; pass an aware datetime")
-    return now.astimezone(UTC)
-
-
-def _from_db(value: datetime) -> datetime:
-    """A time read back: SQLite returns naive UTC, PostgreSQL the session's zone."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
-
-
-class Store:
+class Store(AuditStore):
     """The calexit database: one engine, short transactions, plain records out."""
 
     def __init__(self, engine: Engine, where: str = "") -> None:
@@ -165,7 +155,7 @@ class Store:
 
         ``loaded_at`` is ``now`` when given, else the database server's clock.
         """
-        loaded_at: datetime | ColumnElement[datetime] = func.now() if now is None else _to_utc(now)
+        loaded_at: datetime | ColumnElement[datetime] = func.now() if now is None else to_utc(now)
         values: dict[str, Any] = {
             "version": version,
             "title": title,
@@ -191,7 +181,7 @@ class Store:
                 title=row.title,
                 sha256=row.sha256,
                 toml_text=row.toml_text,
-                loaded_at=_from_db(row.loaded_at),
+                loaded_at=from_db(row.loaded_at),
             )
 
     # -- reference data ---------------------------------------------------------
@@ -239,7 +229,7 @@ class Store:
             stage=Stage(stage),
             pack_id=pack_id,
             status=RunStatus.RUNNING,
-            started_at=_to_utc(now),
+            started_at=to_utc(now),
             finished_at=None,
             seed=seed,
             code_version=code_version,
@@ -270,7 +260,7 @@ class Store:
         if final is RunStatus.RUNNING:
             raise ValueError("a run finishes as 'succeeded' or 'failed', not 'running'")
         stored = None if summary is None else json.loads(json.dumps(dict(summary)))
-        finished_at = _to_utc(now)
+        finished_at = to_utc(now)
         with self.session() as session:
             row = session.get(StageRunRow, run_id)
             if row is None:
@@ -305,8 +295,8 @@ def _run_record(row: StageRunRow) -> RunRecord:
         stage=Stage(row.stage),
         pack_id=row.pack_id,
         status=RunStatus(row.status),
-        started_at=_from_db(row.started_at),
-        finished_at=None if row.finished_at is None else _from_db(row.finished_at),
+        started_at=from_db(row.started_at),
+        finished_at=None if row.finished_at is None else from_db(row.finished_at),
         seed=row.seed,
         code_version=row.code_version,
         summary=row.summary,

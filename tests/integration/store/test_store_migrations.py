@@ -17,7 +17,16 @@ from calexit.store import Store, open_store
 from calexit.store.database import alembic_config, head_revision, migrations_directory
 from calexit.store.models import Base, RunStatus, Stage, StageRunRow
 
-TABLES = {"alembic_version", "rule_pack", "county", "state", "fact", "stage_run"}
+TABLES = {
+    "alembic_version",
+    "rule_pack",
+    "county",
+    "state",
+    "fact",
+    "stage_run",
+    "audit",
+    "audit_round",
+}
 
 
 def _tables(store: Store) -> set[str]:
@@ -35,7 +44,7 @@ def test_migrations_create_exactly_the_expected_tables(store: Store) -> None:
 
 
 def test_the_store_is_at_the_head_revision(store: Store) -> None:
-    assert head_revision() == "0001"
+    assert head_revision() == "0002"
     assert store.schema_revision() == head_revision()
 
 
