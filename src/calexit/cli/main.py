@@ -14,6 +14,7 @@ from typer.core import TyperGroup
 
 from calexit import __version__
 from calexit.cli import (
+    audit_cmd,
     calendar_cmd,
     demo_cmd,
     petition_cmd,
@@ -56,6 +57,7 @@ petition_cmd.app.command("synth")(petition_synth.synth)
 petition_cmd.app.command("verify")(petition_verify.verify)
 petition_cmd.app.command("verify-bundle")(petition_verify.verify_bundle_command)
 app.add_typer(vote_cmd.app, name="vote")
+app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(reference_cmd.app, name="reference")
 app.add_typer(store_cmd.app, name="store")
 app.command("calendar")(calendar_cmd.calendar)

@@ -151,6 +151,14 @@ def _card_votes(
     return votes, problems
 
 
+def read_cvr_votes(path: Path) -> dict[CardKey, VoteCode]:
+    """Cast vote records as they are (already checked against the manifest at planning)."""
+    votes, problems = _card_votes(path, VOTES)
+    if problems:
+        raise InputError(f"{path.name} has bad rows", problems)
+    return votes
+
+
 def read_cvrs(path: Path, manifest: Manifest) -> dict[CardKey, VoteCode]:
     """Cast vote records, each for a card of the manifest."""
     votes, problems = _card_votes(path, VOTES)
