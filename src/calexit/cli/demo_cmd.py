@@ -21,6 +21,7 @@ from calexit.cli.demo_petition import (
     print_petition_demo,
     run_petition_demo,
 )
+from calexit.cli.demo_vote import VoteDemo, print_vote_demo, run_vote_demo
 from calexit.cli.output import console, print_json, table
 from calexit.cli.store_cmd import DatabaseOption, JsonOption, connect
 from calexit.linkage.verification import county_rows
@@ -167,6 +168,23 @@ def _petition_stage(context: DemoContext, folder: Path) -> PetitionDemo | None:
     return result
 
 
+def _vote_json(vote: VoteDemo) -> dict[str, Any]:
+    return {
+        "outcome": vote.canvass.outcome.value,
+        "conditions": {
+            c.name: {"percent": c.percent, "margin": c.margin, "passed": c.passed}
+            for c in vote.canvass.conditions
+        },
+        "audit_rounds": [
+            {"cards": cards, "risks": risks, "status": status.value}
+            for cards, risks, status in vote.rounds
+        ],
+        "audit_status": vote.rounds[-1][2].value if vote.rounds else None,
+        "bundle": str(vote.bundle),
+        "bundle_checks_passed": vote.bundle_ok,
+    }
+
+
 def _petition_json(petition: PetitionDemo) -> dict[str, Any]:
     return {
         **summary_of(petition.result),
@@ -212,7 +230,7 @@ def demo(
             _optional_date(filed, "--filed"),
             _optional_date(first_meeting, "--first-meeting"),
         )
-        task = progress.add_task("Loading rules and reference data", total=3)
+        task = progress.add_task("Loading rules and reference data", total=4)
         run_id = _load(context, now)
         progress.update(task, advance=1, description="Building the timeline")
         steps = road_steps(
@@ -233,6 +251,12 @@ def demo(
         store.finish_run(run_id, status="succeeded", summary=summary, now=datetime.now(UTC))
         progress.update(task, advance=1, description="Petition: synthesising and verifying")
         petition = _petition_stage(context, output / "petition")
+        progress.update(task, advance=1, description="Vote: canvass and risk-limiting audit")
+        vote = (
+            run_vote_demo(loaded, store, output / "vote")
+            if loaded.rules.passage is not None
+            else None
+        )
         progress.update(task, advance=1)
     if as_json:
         print_json(
@@ -242,10 +266,13 @@ def demo(
                 "timeline": entries,
                 "thresholds": thresholds,
                 "petition": petition and {**_petition_json(petition)},
+                "vote": vote and _vote_json(vote),
             }
         )
         return
     _print(context, entries, thresholds)
     if petition:
         print_petition_demo(petition)
+    if vote:
+        print_vote_demo(vote)
     console.print(f"Stored in {store.where} (run {run_id}).")

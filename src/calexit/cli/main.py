@@ -24,6 +24,7 @@ from calexit.cli import (
     rules_cmd,
     store_cmd,
     vote_cmd,
+    vote_synth,
 )
 from calexit.cli.output import fail
 from calexit.errors import CalexitError
@@ -58,6 +59,8 @@ petition_cmd.app.command("verify")(petition_verify.verify)
 petition_cmd.app.command("verify-bundle")(petition_verify.verify_bundle_command)
 app.add_typer(vote_cmd.app, name="vote")
 app.add_typer(audit_cmd.app, name="audit")
+vote_cmd.app.command("synth")(vote_synth.synth)
+audit_cmd.app.command("read-paper")(vote_synth.read_paper)
 app.add_typer(reference_cmd.app, name="reference")
 app.add_typer(store_cmd.app, name="store")
 app.command("calendar")(calendar_cmd.calendar)
