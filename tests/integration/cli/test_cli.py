@@ -305,6 +305,10 @@ def test_demo_from_an_empty_store(runner: CliRunner, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'd.sqlite3'}"
     shown = demo(runner, url)
     assert shown["run"] == 1
+    vote = shown["vote"]
+    assert vote["outcome"] == "passes"
+    assert vote["audit_status"] == "confirmed"
+    assert vote["bundle_checks_passed"] is True
     petition = shown["petition"]
     assert petition["outcome"] == "eligible"
     assert petition["bundle_checks_passed"] is True
@@ -326,17 +330,19 @@ def test_demo_twice_then_store_status(runner: CliRunner, tmp_path: Path) -> None
     url = f"sqlite:///{tmp_path / 'd.sqlite3'}"
     assert demo(runner, url)["run"] == 1
     second = demo(runner, url)
-    assert second["run"] == 3  # each demo records a foundation run and a petition run
+    assert second["run"] == 4  # each demo records a foundation, a petition and a vote run
     assert second["summary"]["store"] == {"county": 58, "state": 51, "fact": 42}
     status = ok_json(invoke(runner, "store", "status", "--database-url", url, "--json"))
     assert status["reference"] == {"county": 58, "state": 51, "fact": 42}
-    assert len(status["runs"]) == 4
-    assert sorted(r["id"] for r in status["runs"]) == [1, 2, 3, 4]
+    assert len(status["runs"]) == 6
+    assert sorted(r["id"] for r in status["runs"]) == [1, 2, 3, 4, 5, 6]
     assert sorted(r["stage"] for r in status["runs"]) == [
         "foundation",
         "foundation",
         "petition",
         "petition",
+        "vote",
+        "vote",
     ]
     assert {r["status"] for r in status["runs"]} == {"succeeded"}
     assert {r["pack_id"] for r in status["runs"]} == {"calexit-2028"}
