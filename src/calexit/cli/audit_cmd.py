@@ -134,6 +134,11 @@ def plan_command(
             if not 0 < risk_limit < 1
             else [Problem("must be 10 or more", key="--simulations", value=str(simulations))],
         )
+    if round(risk_limit, 5) != risk_limit:
+        raise InputError(
+            "bad option",
+            [Problem("has more than 5 decimal places", key="--risk-limit", value=str(risk_limit))],
+        )
     result = canvass(read_returns(returns), passage)
     ballots = read_manifest(manifest)
     if cvrs is not None:
@@ -232,7 +237,8 @@ def sample_command(
                     )
                 ],
             )
-        drawn = draw_ballots(read_manifest(manifest), record.seed, target - so_far, so_far)
+        frame = read_manifest(manifest).with_phantoms(plan.reported.phantom)
+        drawn = draw_ballots(frame, record.seed, target - so_far, so_far)
         number = len(rounds) + 1
         store.add_round(
             record.id,

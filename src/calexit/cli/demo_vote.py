@@ -111,7 +111,8 @@ def run_vote_demo(pack: LoadedPack, store: Store, folder: Path) -> VoteDemo:
     while status is AuditStatus.IN_PROGRESS:
         number += 1
         target = plan.initial_size() if number == 1 else next_round_size(plan, drawn_so_far)
-        drawn = draw_ballots(vote.manifest, DEMO_AUDIT_SEED, target - drawn_so_far, drawn_so_far)
+        frame = vote.manifest.with_phantoms(plan.reported.phantom)
+        drawn = draw_ballots(frame, DEMO_AUDIT_SEED, target - drawn_so_far, drawn_so_far)
         every += drawn
         store.add_round(
             audit_id,

@@ -86,7 +86,8 @@ def _check_canvass(folder: Path, audit: dict[str, Any]) -> Check:
 
 
 def _check_draws(folder: Path, audit: dict[str, Any], rounds: list[dict[str, Any]]) -> Check:
-    manifest = read_manifest(folder / "manifest.csv")
+    phantoms = plan_from_json(audit["plan"]).reported.phantom
+    manifest = read_manifest(folder / "manifest.csv").with_phantoms(phantoms)
     so_far, wrong = 0, []
     for round_ in rounds:
         again = draw_ballots(manifest, audit["seed"], round_["cards"] - so_far, so_far)
@@ -106,7 +107,8 @@ def _check_risks(folder: Path, audit: dict[str, Any], rounds: list[dict[str, Any
     cvrs = read_cvr_votes(folder / "cvrs.csv") if plan.kind is AuditKind.COMPARISON else None
     mvr: list[int] = []
     drawn: list[DrawnBallot] = []
-    wrong, status = [], "planned"
+    wrong: list[str] = []
+    status = "in-progress" if rounds else "planned"  # a drawn round moves a plan on
     for round_ in [r for r in rounds if r["results"] is not None]:
         mvr += round_["results"]
         drawn += [

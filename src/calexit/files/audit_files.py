@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 from calexit.errors import InputError, Problem
 from calexit.reference.datasets import counties
 from calexit.vote.audit import VoteCode
-from calexit.vote.manifest import Batch, DrawnBallot, Manifest
+from calexit.vote.manifest import PHANTOM_COUNTY, Batch, DrawnBallot, Manifest
 
 VOTES = {
     "YES": VoteCode.YES,
@@ -89,7 +89,7 @@ def _whole(
     *,
     positive: bool = False,
 ) -> int:
-    if not value.isdigit() or (positive and int(value) == 0):
+    if not (value.isascii() and value.isdigit()) or (positive and int(value) == 0):
         message = "is not a positive whole number" if positive else "is not a whole number"
         problems.append(_problem(path, line, header, column, message, value))
         return 0
@@ -122,9 +122,11 @@ def read_manifest(path: Path) -> Manifest:
 
 def _card_votes(
     path: Path, allowed: dict[str, VoteCode]
-) -> tuple[dict[CardKey, VoteCode], list[Problem]]:
+) -> tuple[dict[CardKey, VoteCode], list[Problem], dict[CardKey, tuple[int, list[str]]]]:
+    """Votes by card, the problems found, and where each card was read (line, header)."""
     problems: list[Problem] = []
     votes: dict[CardKey, VoteCode] = {}
+    where: dict[CardKey, tuple[int, list[str]]] = {}
     for line, cells, header in _rows(path, ("county", "batch", "position", "vote")):
         county = _county(path, line, header, cells["county"], problems)
         position = _whole(
@@ -148,12 +150,13 @@ def _card_votes(
                 _problem(path, line, header, "position", "repeats a card", cells["position"])
             )
         votes[key] = allowed.get(vote, VoteCode.OTHER)
-    return votes, problems
+        where.setdefault(key, (line, header))
+    return votes, problems, where
 
 
 def read_cvr_votes(path: Path) -> dict[CardKey, VoteCode]:
     """Cast vote records as they are (already checked against the manifest at planning)."""
-    votes, problems = _card_votes(path, VOTES)
+    votes, problems, _ = _card_votes(path, VOTES)
     if problems:
         raise InputError(f"{path.name} has bad rows", problems)
     return votes
@@ -161,20 +164,23 @@ def read_cvr_votes(path: Path) -> dict[CardKey, VoteCode]:
 
 def read_cvrs(path: Path, manifest: Manifest) -> dict[CardKey, VoteCode]:
     """Cast vote records, each for a card of the manifest."""
-    votes, problems = _card_votes(path, VOTES)
+    votes, problems, where = _card_votes(path, VOTES)
     sizes = {(b.county, b.name): b.ballots for b in manifest.batches}
-    for county, batch, position in votes:
-        if position > sizes.get((county, batch), 0):
+    known = {c.name for c in counties()}
+    for (county, batch, position), (line, header) in where.items():
+        if county in known and position > sizes.get((county, batch), 0):
             problems.append(
-                Problem(
+                _problem(
+                    path,
+                    line,
+                    header,
+                    "batch",
                     "is not a card of the manifest",
-                    path.name,
-                    key="card",
-                    value=f"{county}/{batch}/{position}",
+                    f"{county}/{batch}/{position}",
                 )
             )
     if problems:
-        raise InputError(f"{path.name} has bad rows", problems)
+        raise InputError(f"{path.name} has bad rows", sorted(problems, key=lambda p: p.line or 0))
     return votes
 
 
@@ -187,8 +193,8 @@ def cvr_codes(cvrs: dict[CardKey, VoteCode], drawn: Sequence[DrawnBallot]) -> ND
 
 def read_results(path: Path, drawn: Sequence[DrawnBallot]) -> NDArray[np.int8]:
     """Hand results for exactly the drawn cards, returned in draw order."""
-    votes, problems = _card_votes(path, FOUND_OR_NOT)
-    wanted = {(d.county, d.batch, d.position) for d in drawn}
+    votes, problems, _ = _card_votes(path, FOUND_OR_NOT)
+    wanted = {(d.county, d.batch, d.position) for d in drawn if d.county != PHANTOM_COUNTY}
     for key in sorted(set(votes) - wanted):
         problems.append(
             Problem(
@@ -201,7 +207,15 @@ def read_results(path: Path, drawn: Sequence[DrawnBallot]) -> NDArray[np.int8]:
         )
     if problems:
         raise InputError(f"{path.name} does not match the round's retrieval list", problems)
-    return np.array([votes[(d.county, d.batch, d.position)] for d in drawn], dtype=np.int8)
+    return np.array(
+        [
+            VoteCode.PHANTOM
+            if d.county == PHANTOM_COUNTY
+            else votes[(d.county, d.batch, d.position)]
+            for d in drawn
+        ],
+        dtype=np.int8,
+    )
 
 
 def write_retrieval_list(path: Path, drawn: Sequence[DrawnBallot]) -> None:

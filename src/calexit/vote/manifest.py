@@ -21,6 +21,9 @@ from consistent_sampler import sampler
 from calexit.errors import InputError, Problem
 
 _SEED = re.compile(r"^[0-9]{20}$")
+PHANTOM_COUNTY = "PHANTOM"
+PHANTOM_BATCH = "phantom"
+"""Where phantom cards sit in the sampling frame; there is nothing to retrieve for them."""
 TICKET_DIGITS = 18
 """Arlo's trimming of ticket numbers (``digits=18``)."""
 
@@ -65,6 +68,13 @@ class Manifest:
         for batch in self.batches:
             counts[batch.county] = counts.get(batch.county, 0) + batch.ballots
         return counts
+
+    def with_phantoms(self, phantoms: int) -> Manifest:
+        """The sampling frame: the manifest plus a batch of ``phantoms`` phantom cards (reported
+        ballots the manifest lacks; drawn like any card, counted against the outcome)."""
+        if phantoms <= 0:
+            return self
+        return Manifest((*self.batches, Batch(PHANTOM_COUNTY, PHANTOM_BATCH, phantoms)))
 
     def ballot_ids(self) -> Iterator[BallotId]:
         for batch in self.batches:

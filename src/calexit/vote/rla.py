@@ -107,12 +107,24 @@ class AuditPlan:
 
 
 def reported_tally(canvass: Canvass, manifest_cards: int) -> Tally:
-    """The cards of the manifest by reported vote; cards the report lacks are phantoms
-    (they count against the outcome, Stark 2020 sec. 3.4) and so are reported ballots the
-    manifest lacks."""
+    """The population of the audit: N = max(manifest cards, reported ballots) cards.
+
+    Reported ballots the manifest lacks are phantoms: they join the sampling frame and
+    count against the outcome when drawn (Stark 2020 sec. 3.4; Banuelos and Stark 2012).
+    When the report claims more valid votes than the manifest has cards, the reported
+    winning side is reduced by the excess, so the report is never credited with votes on
+    cards that do not exist.
+    """
     total = canvass.statewide
     yes, no = total.yes, total.no
-    other = max(0, manifest_cards - yes - no)
+    excess = max(0, yes + no - manifest_cards)
+    if canvass.condition("approval").passed:
+        take = min(excess, yes)
+        yes, no = yes - take, no - (excess - take)
+    else:
+        take = min(excess, no)
+        no, yes = no - take, yes - (excess - take)
+    other = manifest_cards - yes - no
     phantom = max(0, total.ballots_cast - manifest_cards)
     return Tally(yes=yes, no=no, other=other, phantom=phantom)
 

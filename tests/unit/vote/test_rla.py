@@ -149,3 +149,12 @@ def test_the_plan_survives_the_store() -> None:
     plan = _plan(result)
     assert plan_from_json(plan_to_json(plan)) == plan
     assert plan.reported == Tally(yes=34_000, no=24_000, other=2_000)
+
+
+def test_votes_claimed_on_cards_that_do_not_exist_are_taken_from_the_winner() -> None:
+    # 58,000 valid votes reported but only 50,000 cards in the manifest: N = 60,000 reported
+    # ballots, 10,000 of them phantoms, and the 8,000 votes too many come off Yes.
+    result = _canvass(registered=100_000, ballots=60_000, yes=34_000, no=24_000)
+    tally = reported_tally(result, 50_000)
+    assert tally == Tally(yes=26_000, no=24_000, other=0, phantom=10_000)
+    assert tally.cards == 60_000
