@@ -8,7 +8,9 @@ from typing import Annotated, Any
 
 import typer
 
+from calexit import __version__
 from calexit.cli.output import console, print_json, table
+from calexit.cli.store_cmd import DatabaseOption, connect
 from calexit.errors import InputError, Problem
 from calexit.files.vote_returns import nist_report, read_returns, write_nist_report
 from calexit.rules.load import LoadedPack, resolve_pack
@@ -149,6 +151,16 @@ def print_canvass(result: Canvass, pack: LoadedPack) -> None:
     console.print(f"Outcome: [bold]{result.outcome.value.upper()}[/bold] ({why}).")
 
 
+def _record(database_url: str | None, loaded: LoadedPack, summary: dict[str, Any]) -> None:
+    """Keep the canvass in the store as a run of the vote stage."""
+    now = datetime.now(UTC)
+    info = loaded.rules.pack
+    with connect(database_url) as store:
+        store.save_pack(info.id, info.version, info.title, loaded.text, now=now)
+        run = store.start_run("vote", info.id, seed=None, code_version=__version__, now=now)
+        store.finish_run(run, status="succeeded", summary=summary, now=datetime.now(UTC))
+
+
 @app.command("canvass")
 def canvass_command(
     returns_file: Annotated[
@@ -166,12 +178,14 @@ def canvass_command(
         Path | None,
         typer.Option("--export-nist", help="Write the certified result as NIST JSON here."),
     ] = None,
+    database_url: DatabaseOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
 ) -> None:
     """Check every county's return, then apply the pack's passage rules exactly."""
     loaded, passage = passage_rules(pack)
     returns = read_returns(returns_file, contest=contest)
     result = canvass(returns, passage)
+    _record(database_url, loaded, canvass_json(result, returns, loaded, export_nist))
     if export_nist is not None:
         report = nist_report(returns, result, loaded.rules, generated=datetime.now(UTC))
         write_nist_report(export_nist, report)
