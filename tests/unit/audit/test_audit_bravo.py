@@ -5,10 +5,9 @@ Sources of the numbers:
 * The ASN of a 55%/45% two-way contest at risk limit 5% is computed from BRAVO's ASN
   approximation, ASN ~ (ln(1/alpha) + ln(2 s_w)/2) / (p_w ln(2 s_w) + p_l ln(2 - 2 s_w)),
   as stated in the BRAVO paper and on Stark's "Tools for Ballot-Polling Risk-Limiting
-  Election Audits" page: 607.66. We could not consult BRAVO's Table 1 here; we are sure of
-  the formula and its value, not of the table. (About 1,232 ballots, a figure we were given
-  for this case, is not its ASN: the simulated mean agrees with 607.7 to within 1%, and
-  ~1,213 is the simulated 90th percentile.)
+  Election Audits" page: 607.66. The check rests on that published formula and on
+  simulation: the simulated mean agrees with 607.7 to within 1% (about 1,213 ballots is
+  the simulated 90th percentile, not the ASN).
 * The simulated BRAVO audits (with replacement) must average within 3% of that value.
 """
 
