@@ -1,0 +1,1 @@
+"""The commission stage: nominees, eligibility, quotas and the lottery that draws the members."""

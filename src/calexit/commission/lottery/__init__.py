@@ -1,0 +1,1 @@
+"""Selection algorithms: distributions over quota-compliant panels, and their rounding."""
