@@ -9,8 +9,24 @@ schema before it returns a :class:`Store`.
 from __future__ import annotations
 
 from calexit.store.audits import AuditRecord, AuditRoundError, RoundRecord
+from calexit.store.commission import (
+    LotteryRecord,
+    LotteryStateError,
+    NominatorEntry,
+    NomineeEntry,
+    NomineeRecord,
+    SeatRecord,
+)
 from calexit.store.database import DATABASE_URL_VARIABLE, database_url_from, open_store
-from calexit.store.models import AuditKind, AuditStatus, RoundStatus, RunStatus, Stage
+from calexit.store.models import (
+    AuditKind,
+    AuditStatus,
+    LotteryStatus,
+    RoundStatus,
+    RunStatus,
+    SeatRole,
+    Stage,
+)
 from calexit.store.repository import PackRecord, RunRecord, Store
 
 __all__ = [
@@ -19,11 +35,19 @@ __all__ = [
     "AuditRecord",
     "AuditRoundError",
     "AuditStatus",
+    "LotteryRecord",
+    "LotteryStateError",
+    "LotteryStatus",
+    "NominatorEntry",
+    "NomineeEntry",
+    "NomineeRecord",
     "PackRecord",
     "RoundRecord",
     "RoundStatus",
     "RunRecord",
     "RunStatus",
+    "SeatRecord",
+    "SeatRole",
     "Stage",
     "Store",
     "database_url_from",

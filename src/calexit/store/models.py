@@ -15,9 +15,11 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
     Enum,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -71,6 +73,20 @@ class AuditStatus(StrEnum):
     IN_PROGRESS = "in-progress"
     CONFIRMED = "confirmed"
     FULL_HAND_COUNT = "full-hand-count"
+
+
+class LotteryStatus(StrEnum):
+    """Whether a commission lottery's panels are only published or also drawn from."""
+
+    PUBLISHED = "published"
+    DRAWN = "drawn"
+
+
+class SeatRole(StrEnum):
+    """A commission seat holder is a member; alternates wait, in order, for a vacancy."""
+
+    MEMBER = "member"
+    ALTERNATE = "alternate"
 
 
 class RoundStatus(StrEnum):
@@ -233,3 +249,117 @@ class AuditRoundRow(Base):
     status: Mapped[RoundStatus] = mapped_column(_enum_column(RoundStatus, "status"))
     drawn_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     recorded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class NomineeRow(Base):
+    """One nominee as taken in, with the eligibility decision. Personal data: never published.
+
+    ``record`` holds the intake fields as given (name, address, county, party, sector,
+    declared roles, ...); ``reasons`` lists every reason the nominee is not eligible
+    (empty when eligible); ``valid_nominators`` counts distinct registered voters.
+    """
+
+    __tablename__ = "nominee"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    county: Mapped[str] = mapped_column(String(64))
+    record: Mapped[dict[str, Any]] = mapped_column(JSON)
+    eligible: Mapped[bool] = mapped_column(Boolean)
+    reasons: Mapped[list[str]] = mapped_column(JSON)
+    valid_nominators: Mapped[int] = mapped_column(Integer)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class NominatorRow(Base):
+    """One nominator line and what the voter-file check found. Personal data: never published.
+
+    ``voter_id`` is the registration it matched (``None`` if none); ``reason`` why it
+    counts or not. Deleting a nominee deletes their nominators (ON DELETE CASCADE).
+    """
+
+    __tablename__ = "nominator"
+    __table_args__ = (Index("ix_nominator_nominee_id", "nominee_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    nominee_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("nominee.id", ondelete="CASCADE")
+    )
+    line: Mapped[int] = mapped_column(Integer)
+    record: Mapped[dict[str, Any]] = mapped_column(JSON)
+    voter_id: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(32))
+
+
+class LotteryRow(Base):
+    """A commission lottery: the published list of equally likely panels, then its draw.
+
+    ``commitment`` is the SHA-256 announced before the seed is known; ``summary`` holds
+    the figures (minimum probability, Gini coefficient, timings) as JSON; ``seed`` (the
+    public seed's canonical text), ``drawn_index`` and ``drawn_at`` stay NULL until drawn.
+    """
+
+    __tablename__ = "commission_lottery"
+    __table_args__ = (
+        CheckConstraint("panel_size >= 1", name="panel_size"),
+        CheckConstraint("m >= 1", name="m"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    pack_id: Mapped[str] = mapped_column(String(64), ForeignKey("rule_pack.id"))
+    algorithm: Mapped[str] = mapped_column(String(16))
+    panel_size: Mapped[int] = mapped_column(Integer)
+    m: Mapped[int] = mapped_column(Integer)
+    pool_size: Mapped[int] = mapped_column(Integer)
+    min_probability: Mapped[float] = mapped_column(Float)
+    commitment: Mapped[str] = mapped_column(String(64))
+    status: Mapped[LotteryStatus] = mapped_column(_enum_column(LotteryStatus, "status"))
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)
+    seed: Mapped[str | None] = mapped_column(Text)
+    drawn_index: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    drawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SeatRow(Base):
+    """A member or an alternate of a drawn lottery, in order.
+
+    ``position`` numbers members 1..panel size and alternates 1..n in the published
+    order. A member who leaves gets ``vacated_at``; the alternate who fills the seat
+    becomes a member with ``replaces`` naming the leaver.
+    """
+
+    __tablename__ = "commission_seat"
+    __table_args__ = (
+        UniqueConstraint(
+            "lottery_id", "role", "position", name="uq_commission_seat_lottery_id_role_position"
+        ),
+        CheckConstraint("position >= 1", name="position"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    lottery_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("commission_lottery.id", ondelete="CASCADE")
+    )
+    person_id: Mapped[str] = mapped_column(String(64))
+    role: Mapped[SeatRole] = mapped_column(_enum_column(SeatRole, "role"))
+    position: Mapped[int] = mapped_column(Integer)
+    replaces: Mapped[str | None] = mapped_column(String(64))
+    seated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    vacated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class BundleFileRow(Base):
+    """One file of a lottery's public audit bundle, kept verbatim with its SHA-256."""
+
+    __tablename__ = "commission_bundle_file"
+    __table_args__ = (
+        UniqueConstraint("lottery_id", "name", name="uq_commission_bundle_file_lottery_id_name"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    lottery_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("commission_lottery.id", ondelete="CASCADE")
+    )
+    name: Mapped[str] = mapped_column(String(128))
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[str] = mapped_column(Text)

@@ -1,4 +1,4 @@
-"""The :class:`Store`: rule packs, reference data, stage runs and audits, read and written.
+"""The :class:`Store`: rule packs, reference data, stage runs, audits and the commission.
 
 Callers get plain frozen records (:class:`RunRecord`, :class:`PackRecord`, and for
 audits :class:`~calexit.store.audits.AuditRecord` and
@@ -6,7 +6,8 @@ audits :class:`~calexit.store.audits.AuditRecord` and
 in: the store never reads the clock itself (except the database's own, for a pack
 saved without ``now``). Times go in and come out as timezone-aware UTC on both
 backends (:mod:`calexit.store.times`). The audit methods live in
-:class:`~calexit.store.audits.AuditStore`, which :class:`Store` inherits.
+:class:`~calexit.store.audits.AuditStore` and the commission's in
+:class:`~calexit.store.commission.CommissionStore`; :class:`Store` inherits both.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from calexit.errors import NotFoundError, StoreError
 from calexit.reference.records import County, Fact, State
 from calexit.store.audits import AuditStore
+from calexit.store.commission import CommissionStore
 from calexit.store.models import (
     CountyRow,
     FactRow,
@@ -83,7 +85,7 @@ class RunRecord:
     summary: dict[str, Any] | None
 
 
-class Store(AuditStore):
+class Store(AuditStore, CommissionStore):
     """The calexit database: one engine, short transactions, plain records out."""
 
     def __init__(self, engine: Engine, where: str = "") -> None:

@@ -26,6 +26,11 @@ TABLES = {
     "stage_run",
     "audit",
     "audit_round",
+    "nominee",
+    "nominator",
+    "commission_lottery",
+    "commission_seat",
+    "commission_bundle_file",
 }
 
 
@@ -44,7 +49,7 @@ def test_migrations_create_exactly_the_expected_tables(store: Store) -> None:
 
 
 def test_the_store_is_at_the_head_revision(store: Store) -> None:
-    assert head_revision() == "0002"
+    assert head_revision() == "0003"
     assert store.schema_revision() == head_revision()
 
 
