@@ -1,0 +1,1 @@
+"""Figures drawn with matplotlib, written as PNG and SVG."""

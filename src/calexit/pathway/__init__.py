@@ -1,0 +1,1 @@
+"""The road after the vote: gates, support models and the Monte Carlo that runs them."""
