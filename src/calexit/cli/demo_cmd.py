@@ -6,15 +6,18 @@ stage that exists, records the run, and prints where the plebiscite stands.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 from rich.progress import Progress
 
 from calexit import __version__
+from calexit.cli.demo_pathway import run_pathway_stage
 from calexit.cli.demo_petition import (
     DEMO_SEED,
     PetitionDemo,
@@ -168,6 +171,20 @@ def _petition_stage(context: DemoContext, folder: Path) -> PetitionDemo | None:
     return result
 
 
+def _pathway_stage(context: DemoContext, folder: Path) -> tuple[dict[str, Any], str]:
+    """Run the road's Monte Carlo on the default scenario, write its figures, record the
+    run; return its summary and what it printed (shown after the progress bar)."""
+    started = datetime.now(UTC)
+    printed = Console(file=io.StringIO(), width=console.width, highlight=False)
+    summary = run_pathway_stage(printed, folder)
+    run = context.store.start_run(
+        "pathway", context.pack.rules.id, seed=None, code_version=__version__, now=started
+    )
+    context.store.finish_run(run, status="succeeded", summary=summary, now=datetime.now(UTC))
+    output = printed.file.getvalue() if isinstance(printed.file, io.StringIO) else ""
+    return summary, output
+
+
 def _vote_json(vote: VoteDemo) -> dict[str, Any]:
     return {
         "outcome": vote.canvass.outcome.value,
@@ -230,7 +247,7 @@ def demo(
             _optional_date(filed, "--filed"),
             _optional_date(first_meeting, "--first-meeting"),
         )
-        task = progress.add_task("Loading rules and reference data", total=4)
+        task = progress.add_task("Loading rules and reference data", total=5)
         run_id = _load(context, now)
         progress.update(task, advance=1, description="Building the timeline")
         steps = road_steps(
@@ -257,6 +274,8 @@ def demo(
             if loaded.rules.passage is not None
             else None
         )
+        progress.update(task, advance=1, description="Pathway: Monte Carlo of the road after")
+        pathway, pathway_text = _pathway_stage(context, output / "pathway")
         progress.update(task, advance=1)
     if as_json:
         print_json(
@@ -267,6 +286,7 @@ def demo(
                 "thresholds": thresholds,
                 "petition": petition and {**_petition_json(petition)},
                 "vote": vote and _vote_json(vote),
+                "pathway": pathway,
             }
         )
         return
@@ -275,4 +295,5 @@ def demo(
         print_petition_demo(petition)
     if vote:
         print_vote_demo(vote)
+    console.out(pathway_text, end="", highlight=False)
     console.print(f"Stored in {store.where} (run {run_id}).")

@@ -17,6 +17,7 @@ from calexit.cli import (
     audit_cmd,
     calendar_cmd,
     demo_cmd,
+    pathway_cmd,
     petition_cmd,
     petition_synth,
     petition_verify,
@@ -61,6 +62,7 @@ app.add_typer(vote_cmd.app, name="vote")
 app.add_typer(audit_cmd.app, name="audit")
 vote_cmd.app.command("synth")(vote_synth.synth)
 audit_cmd.app.command("read-paper")(vote_synth.read_paper)
+app.add_typer(pathway_cmd.app, name="pathway")
 app.add_typer(reference_cmd.app, name="reference")
 app.add_typer(store_cmd.app, name="store")
 app.command("calendar")(calendar_cmd.calendar)
