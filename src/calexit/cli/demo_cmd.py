@@ -24,9 +24,11 @@ from calexit.cli.demo_petition import (
     print_petition_demo,
     run_petition_demo,
 )
+from calexit.cli.demo_portal import fill_portal
 from calexit.cli.demo_vote import VoteDemo, print_vote_demo, run_vote_demo
 from calexit.cli.output import console, print_json, table
-from calexit.cli.store_cmd import DatabaseOption, JsonOption, connect
+from calexit.cli.serve_cmd import serve_portal
+from calexit.cli.store_cmd import DatabaseOption, JsonOption, connect, resolve_database_url
 from calexit.linkage.verification import county_rows
 from calexit.linkage.verification import summary as summary_of
 from calexit.reference.bodies import gate_count
@@ -228,9 +230,17 @@ def demo(
     output: Annotated[
         Path, typer.Option(help="Folder for the demo's files (replaced on each run).")
     ] = Path("calexit-output/demo"),
+    serve: Annotated[
+        bool,
+        typer.Option(
+            "--serve/--no-serve",
+            help="Then serve the portal at http://127.0.0.1:8000 (not with --json).",
+        ),
+    ] = True,
+    port: Annotated[int, typer.Option(help="Port for the portal.", min=1, max=65535)] = 8000,
     as_json: JsonOption = False,
 ) -> None:
-    """Run every stage that exists on the default scenario and print where things stand."""
+    """Run every stage on the default scenario, print where things stand, serve the portal."""
     now = datetime.now(UTC)
     loaded = resolve_pack(pack)
     road = tuple(resolve_pack(later) for later in loaded.rules.pack.road)
@@ -247,7 +257,7 @@ def demo(
             _optional_date(filed, "--filed"),
             _optional_date(first_meeting, "--first-meeting"),
         )
-        task = progress.add_task("Loading rules and reference data", total=5)
+        task = progress.add_task("Loading rules and reference data", total=6)
         run_id = _load(context, now)
         progress.update(task, advance=1, description="Building the timeline")
         steps = road_steps(
@@ -276,6 +286,8 @@ def demo(
         )
         progress.update(task, advance=1, description="Pathway: Monte Carlo of the road after")
         pathway, pathway_text = _pathway_stage(context, output / "pathway")
+        progress.update(task, advance=1, description="Portal: meetings, documents, the record")
+        portal = fill_portal(store, day)
         progress.update(task, advance=1)
     if as_json:
         print_json(
@@ -287,6 +299,7 @@ def demo(
                 "petition": petition and {**_petition_json(petition)},
                 "vote": vote and _vote_json(vote),
                 "pathway": pathway,
+                "portal": portal,
             }
         )
         return
@@ -297,3 +310,5 @@ def demo(
         print_vote_demo(vote)
     console.out(pathway_text, end="", highlight=False)
     console.print(f"Stored in {store.where} (run {run_id}).")
+    if serve:
+        serve_portal(resolve_database_url(database_url), host="127.0.0.1", port=port)

@@ -21,8 +21,10 @@ from calexit.cli import (
     petition_cmd,
     petition_synth,
     petition_verify,
+    record_cmd,
     reference_cmd,
     rules_cmd,
+    serve_cmd,
     store_cmd,
     vote_cmd,
     vote_synth,
@@ -65,6 +67,8 @@ audit_cmd.app.command("read-paper")(vote_synth.read_paper)
 app.add_typer(pathway_cmd.app, name="pathway")
 app.add_typer(reference_cmd.app, name="reference")
 app.add_typer(store_cmd.app, name="store")
+app.add_typer(record_cmd.app, name="record")
+app.command("serve")(serve_cmd.serve)
 app.command("calendar")(calendar_cmd.calendar)
 app.command("holidays")(calendar_cmd.holidays)
 app.command("demo")(demo_cmd.demo)

@@ -7,7 +7,7 @@ refer to the same names on both backends.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -17,6 +17,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Enum,
     Float,
@@ -363,3 +364,260 @@ class BundleFileRow(Base):
     name: Mapped[str] = mapped_column(String(128))
     sha256: Mapped[str] = mapped_column(String(64))
     content: Mapped[str] = mapped_column(Text)
+
+
+# -- the public portal (migration 0004) ---------------------------------------------------
+
+
+class PortalRole(StrEnum):
+    """A staff account's role (see :mod:`calexit.portal.roles`)."""
+
+    CLERK = "clerk"
+    MODERATOR = "moderator"
+    COMMISSIONER = "commissioner"
+    ADMIN = "admin"
+
+
+class MeetingKindColumn(StrEnum):
+    """A meeting's kind under Bagley-Keene (see :mod:`calexit.portal.notice`)."""
+
+    REGULAR = "regular"
+    SPECIAL = "special"
+    EMERGENCY = "emergency"
+
+
+class CommentState(StrEnum):
+    """Where a public comment stands (see :mod:`calexit.portal.moderation`)."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class PortalUserRow(Base):
+    """A staff account; ``password_hash`` is an argon2id hash, never the password."""
+
+    __tablename__ = "portal_user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[PortalRole] = mapped_column(_enum_column(PortalRole, "role"))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PortalSessionRow(Base):
+    """A signed-in staff session: the cookie's token is kept only as its SHA-256."""
+
+    __tablename__ = "portal_session"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(Integer, ForeignKey("portal_user.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class MeetingRow(Base):
+    """A commission meeting: its notice (posted when scheduled), minutes and recording."""
+
+    __tablename__ = "portal_meeting"
+    __table_args__ = (Index("ix_portal_meeting_starts_at", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[MeetingKindColumn] = mapped_column(_enum_column(MeetingKindColumn, "kind"))
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    location: Mapped[str] = mapped_column(String(200))
+    notice_posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    findings: Mapped[str | None] = mapped_column(Text)
+    recording_url: Mapped[str | None] = mapped_column(String(500))
+    minutes: Mapped[str | None] = mapped_column(Text)
+    minutes_published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AgendaItemRow(Base):
+    """One item of a meeting's agenda, with its brief description (Gov. Code 11125(b))."""
+
+    __tablename__ = "portal_agenda_item"
+    __table_args__ = (
+        UniqueConstraint(
+            "meeting_id", "position", name="uq_portal_agenda_item_meeting_id_position"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    meeting_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("portal_meeting.id", ondelete="CASCADE")
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ActionRow(Base):
+    """An action taken at a meeting (a motion and its result)."""
+
+    __tablename__ = "portal_action"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    meeting_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("portal_meeting.id", ondelete="CASCADE")
+    )
+    agenda_item_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("portal_agenda_item.id", ondelete="SET NULL")
+    )
+    motion: Mapped[str] = mapped_column(Text)
+    result: Mapped[str] = mapped_column(String(16))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class MemberVoteRow(Base):
+    """One member's vote or abstention on an action (Gov. Code 11123(b)(1)(D))."""
+
+    __tablename__ = "portal_vote"
+    __table_args__ = (
+        UniqueConstraint("action_id", "member", name="uq_portal_vote_action_id_member"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    action_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("portal_action.id", ondelete="CASCADE")
+    )
+    member: Mapped[str] = mapped_column(String(120))
+    vote: Mapped[str] = mapped_column(String(16))
+
+
+class DocumentRow(Base):
+    """A document the commission considers; its text lives in versions."""
+
+    __tablename__ = "portal_document"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    meeting_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("portal_meeting.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DocumentVersionRow(Base):
+    """One published version of a document: its text and the SHA-256 of that text."""
+
+    __tablename__ = "portal_document_version"
+    __table_args__ = (
+        UniqueConstraint(
+            "document_id", "version", name="uq_portal_document_version_document_id_version"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("portal_document.id", ondelete="CASCADE")
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(String(500))
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReportRow(Base):
+    """A draft (then adopted) report of the commission, published paragraph by paragraph."""
+
+    __tablename__ = "portal_report"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16))
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ParagraphRow(Base):
+    """One paragraph of a report, open to comment."""
+
+    __tablename__ = "portal_paragraph"
+    __table_args__ = (
+        UniqueConstraint("report_id", "position", name="uq_portal_paragraph_report_id_position"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    report_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("portal_report.id", ondelete="CASCADE")
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+
+
+class CommentRow(Base):
+    """A public comment on an agenda item or a report paragraph, and its moderation."""
+
+    __tablename__ = "portal_comment"
+    __table_args__ = (
+        Index("ix_portal_comment_target", "target_kind", "target_id"),
+        Index("ix_portal_comment_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    target_kind: Mapped[str] = mapped_column(String(16))
+    target_id: Mapped[int] = mapped_column(Integer)
+    author: Mapped[str] = mapped_column(String(80))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[CommentState] = mapped_column(_enum_column(CommentState, "status"))
+    category: Mapped[str | None] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    moderated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    moderator: Mapped[str | None] = mapped_column(String(64))
+
+
+class BudgetLineRow(Base):
+    """An appropriation or an expenditure, in whole cents."""
+
+    __tablename__ = "portal_budget_line"
+    __table_args__ = (CheckConstraint("cents > 0", name="cents"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    day: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16))
+    category: Mapped[str] = mapped_column(String(64))
+    description: Mapped[str] = mapped_column(String(300))
+    cents: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class StaffActionRow(Base):
+    """The audit log: every staff action, who took it and when."""
+
+    __tablename__ = "portal_audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class RecordLinkRow(Base):
+    """One link of the public record's hash chain (see :mod:`calexit.portal.chain`).
+
+    ``published_at`` is the ISO text that was hashed and ``payload`` the canonical JSON
+    text, so the hash recomputes byte for byte on both backends.
+    """
+
+    __tablename__ = "portal_record"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(32))
+    ref: Mapped[str] = mapped_column(String(200))
+    published_at: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[str] = mapped_column(Text)
+    prev: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)

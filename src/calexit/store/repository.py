@@ -7,7 +7,8 @@ in: the store never reads the clock itself (except the database's own, for a pac
 saved without ``now``). Times go in and come out as timezone-aware UTC on both
 backends (:mod:`calexit.store.times`). The audit methods live in
 :class:`~calexit.store.audits.AuditStore` and the commission's in
-:class:`~calexit.store.commission.CommissionStore`; :class:`Store` inherits both.
+:class:`~calexit.store.commission.CommissionStore`, the portal's in
+:class:`~calexit.store.portal.PortalStore`; :class:`Store` inherits all three.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from calexit.store.models import (
     StageRunRow,
     StateRow,
 )
+from calexit.store.portal import PortalStore
 from calexit.store.times import from_db, to_utc
 
 # libpq wraps the useful part of its message in context: keep the reason only.
@@ -85,7 +87,7 @@ class RunRecord:
     summary: dict[str, Any] | None
 
 
-class Store(AuditStore, CommissionStore):
+class Store(AuditStore, CommissionStore, PortalStore):
     """The calexit database: one engine, short transactions, plain records out."""
 
     def __init__(self, engine: Engine, where: str = "") -> None:

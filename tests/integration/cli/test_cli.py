@@ -356,6 +356,7 @@ def test_demo_table_output(runner: CliRunner, tmp_path: Path) -> None:
         "2026-11-22",
         "--output",
         str(tmp_path / "out"),
+        "--no-serve",
     )
     assert result.exit_code == 0, result.output
     assert "Last day to file if a full count is needed" in result.stdout

@@ -31,6 +31,20 @@ TABLES = {
     "commission_lottery",
     "commission_seat",
     "commission_bundle_file",
+    "portal_user",
+    "portal_session",
+    "portal_meeting",
+    "portal_agenda_item",
+    "portal_action",
+    "portal_vote",
+    "portal_document",
+    "portal_document_version",
+    "portal_report",
+    "portal_paragraph",
+    "portal_comment",
+    "portal_budget_line",
+    "portal_audit_log",
+    "portal_record",
 }
 
 
@@ -49,7 +63,7 @@ def test_migrations_create_exactly_the_expected_tables(store: Store) -> None:
 
 
 def test_the_store_is_at_the_head_revision(store: Store) -> None:
-    assert head_revision() == "0003"
+    assert head_revision() == "0004"
     assert store.schema_revision() == head_revision()
 
 

@@ -1,0 +1,465 @@
+"""What each page and API answer shows, built from the store once for both."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from calexit.portal.budget import burn
+from calexit.portal.chain import verify_chain
+from calexit.portal.deadlines import report_countdown
+from calexit.portal.moderation import CommentStatus, TargetKind
+from calexit.portal.notice import description_warnings, word_count
+from calexit.store import (
+    AgendaItemRecord,
+    CommentRecord,
+    DocumentRecord,
+    MeetingRecord,
+    ReportRecord,
+    RunRecord,
+    Stage,
+)
+from calexit.store.portal import first_meeting_day
+from calexit.timeline import road_steps, timeline
+from calexit.web.app import Portal
+from calexit.web.schemas import (
+    ActionOut,
+    AgendaItemOut,
+    BudgetLineOut,
+    BudgetOut,
+    CategoryOut,
+    CommentOut,
+    CommentsOut,
+    CommissionOut,
+    CountdownOut,
+    DocumentOut,
+    DocumentSummary,
+    LinkOut,
+    MeetingOut,
+    MeetingSummary,
+    MemberOut,
+    MonthOut,
+    ParagraphOut,
+    RecordOut,
+    ReportOut,
+    StageOut,
+    StatusOut,
+    TimelineStep,
+    VoteOut,
+)
+
+VERIFY_DRAW = "calexit commission verify-draw BUNDLE_DIR"
+
+
+def meeting_summary(meeting: MeetingRecord) -> MeetingSummary:
+    lead = meeting.starts_at - meeting.notice_posted_at
+    return MeetingSummary(
+        id=meeting.id,
+        title=meeting.title,
+        kind=meeting.kind.value,
+        starts_at=meeting.starts_at,
+        location=meeting.location,
+        notice_posted_at=meeting.notice_posted_at,
+        notice_days_ahead=round(lead.total_seconds() / 86400, 2),
+        findings=meeting.findings,
+        has_minutes=meeting.minutes is not None,
+        url=f"/meetings/{meeting.id}",
+    )
+
+
+def status(portal: Portal) -> StatusOut:
+    today = portal.now().date()
+    rules = portal.pack.rules
+    meetings = portal.store.meetings()
+    first = first_meeting_day(meetings)
+    steps = road_steps(rules, first_meeting=first, after=tuple(r.rules for r in portal.road))
+    countdowns = []
+    if rules.commission is not None:
+        for label, rule in (
+            ("Interim report", rules.commission.interim_report_months),
+            ("Final report", rules.commission.final_report_months),
+        ):
+            if rule is not None:
+                c = report_countdown(label, rule.value, first, today, rule.source)
+                countdowns.append(
+                    CountdownOut(
+                        label=label,
+                        months=c.months,
+                        due=c.due,
+                        days_left=c.days_left,
+                        overdue=c.overdue,
+                        text=c.describe(),
+                        source=c.source,
+                    )
+                )
+    upcoming = [m for m in meetings if m.starts_at >= portal.now()]
+    links = portal.store.record()
+    return StatusOut(
+        today=today,
+        pack=rules.id,
+        question=rules.measure.question.value if rules.measure else None,
+        steps=[
+            TimelineStep(
+                stage=e.step.stage,
+                title=e.step.title,
+                day=e.step.day,
+                status=e.status.value,
+                days_left=e.days_left,
+                source=e.step.source,
+                assumed=e.step.assumed,
+            )
+            for e in timeline(steps, today)
+        ],
+        countdowns=countdowns,
+        next_meeting=meeting_summary(upcoming[0]) if upcoming else None,
+        record_links=len(links),
+        record_head=links[-1].hash if links else "",
+    )
+
+
+def _accepted_counts(portal: Portal, kind: TargetKind) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for comment in portal.store.comments(target_kind=kind, status=CommentStatus.ACCEPTED):
+        counts[comment.target_id] = counts.get(comment.target_id, 0) + 1
+    return counts
+
+
+def agenda_item(item: AgendaItemRecord, accepted: int) -> AgendaItemOut:
+    return AgendaItemOut(
+        id=item.id,
+        meeting_id=item.meeting_id,
+        position=item.position,
+        title=item.title,
+        description=item.description,
+        words=word_count(item.description),
+        warnings=description_warnings(item.description),
+        comments_accepted=accepted,
+        url=f"/items/{item.id}",
+    )
+
+
+def document_summary(doc: DocumentRecord) -> DocumentSummary:
+    return DocumentSummary(
+        slug=doc.slug,
+        title=doc.title,
+        kind=doc.kind,
+        version=doc.version,
+        sha256=doc.sha256,
+        published_at=doc.published_at,
+        meeting_id=doc.meeting_id,
+        url=f"/documents/{doc.slug}",
+    )
+
+
+def document_out(portal: Portal, doc: DocumentRecord) -> DocumentOut:
+    versions = [d.version for d in portal.store.document_versions(doc.slug)]
+    return DocumentOut(
+        **document_summary(doc).model_dump(), body=doc.body, note=doc.note, versions=versions
+    )
+
+
+def meeting_out(portal: Portal, meeting_id: int) -> MeetingOut:
+    store = portal.store
+    meeting = store.meeting(meeting_id)
+    counts = _accepted_counts(portal, TargetKind.AGENDA_ITEM)
+    return MeetingOut(
+        meeting=meeting_summary(meeting),
+        agenda=[agenda_item(i, counts.get(i.id, 0)) for i in store.agenda(meeting_id)],
+        materials=[document_summary(d) for d in store.documents(meeting_id=meeting_id)],
+        minutes=meeting.minutes,
+        minutes_published_at=meeting.minutes_published_at,
+        recording_url=meeting.recording_url,
+        actions=[
+            ActionOut(
+                id=a.id,
+                agenda_item_id=a.agenda_item_id,
+                motion=a.motion,
+                result=a.result,
+                recorded_at=a.recorded_at,
+                votes=[VoteOut(member=v.member, vote=v.vote) for v in a.votes],
+            )
+            for a in store.actions(meeting_id)
+        ],
+    )
+
+
+def comment_out(comment: CommentRecord) -> CommentOut:
+    rejected = comment.status is CommentStatus.REJECTED
+    return CommentOut(
+        id=comment.id,
+        target=f"{comment.target_kind.value}/{comment.target_id}",
+        author=comment.author,
+        body=None if rejected else comment.body,
+        status=comment.status.value,
+        category=comment.category,
+        reason=comment.reason,
+        submitted_at=comment.submitted_at,
+        moderated_at=comment.moderated_at,
+    )
+
+
+def public_comments(
+    portal: Portal, kind: TargetKind | None = None, target: int | None = None
+) -> CommentsOut:
+    """Accepted comments in full and rejected ones with their reason; pending ones counted."""
+    every = portal.store.comments(target_kind=kind, target_id=target)
+    counts = {s.value: 0 for s in CommentStatus}
+    for c in every:
+        counts[c.status.value] += 1
+    shown = [comment_out(c) for c in every if c.status is not CommentStatus.PENDING]
+    return CommentsOut(counts=counts, comments=shown)
+
+
+def report_out(portal: Portal, report: ReportRecord) -> ReportOut:
+    counts = _accepted_counts(portal, TargetKind.PARAGRAPH)
+    return ReportOut(
+        id=report.id,
+        kind=report.kind,
+        title=report.title,
+        status=report.status,
+        published_at=report.published_at,
+        paragraphs=[
+            ParagraphOut(
+                id=p.id,
+                position=p.position,
+                body=p.body,
+                comments_accepted=counts.get(p.id, 0),
+                url=f"/paragraphs/{p.id}",
+            )
+            for p in report.paragraphs
+        ],
+    )
+
+
+def _not_run(stage: str) -> StageOut:
+    return StageOut(
+        stage=stage,
+        ran=False,
+        run_id=None,
+        status=None,
+        finished_at=None,
+        outcome=None,
+        headline=f"The {stage} stage has not been run yet.",
+        figures={},
+        counties=[],
+        audit=None,
+        bundle=None,
+    )
+
+
+def _run_basics(run: RunRecord) -> dict[str, Any]:
+    return {
+        "run_id": run.id,
+        "status": run.status.value,
+        "finished_at": run.finished_at,
+    }
+
+
+def petition(portal: Portal) -> StageOut:
+    run = portal.store.latest_run(Stage.PETITION)
+    if run is None or run.summary is None:
+        return _not_run("petition")
+    s = run.summary
+    outcome = s.get("outcome")
+    figures: dict[str, Any] = {
+        k: s[k]
+        for k in ("required", "raw_total", "projected", "qualify_line", "fail_line", "seed")
+        if k in s
+    }
+    if "scaled_requirement" in s:
+        figures["scaled_requirement"] = s["scaled_requirement"]
+    headline = f"Qualification decision: {outcome}." if outcome else "The petition run finished."
+    counties = [dict(row) for row in s.get("counties", []) if isinstance(row, dict)]
+    return StageOut(
+        stage="petition",
+        ran=True,
+        outcome=outcome,
+        headline=headline,
+        figures=figures,
+        counties=counties,
+        audit={
+            "full_count": s.get("full_count"),
+            "reasons": s.get("reasons"),
+            "bundle_checks_passed": s.get("bundle_checks_passed"),
+        },
+        bundle=s.get("bundle"),
+        **_run_basics(run),
+    )
+
+
+def vote(portal: Portal) -> StageOut:
+    run = portal.store.latest_run(Stage.VOTE)
+    if run is None or run.summary is None:
+        return _not_run("vote")
+    s = run.summary
+    audit_info: dict[str, Any] | None = None
+    statewide: dict[str, Any] = dict(s.get("statewide") or {})
+    audit_id = s.get("audit")
+    if isinstance(audit_id, int):
+        try:
+            audit = portal.store.audit(audit_id)
+        except Exception:
+            audit = None
+        if audit is not None:
+            rounds = portal.store.rounds(audit_id)
+            audit_info = {
+                "id": audit.id,
+                "kind": audit.kind.value,
+                "risk_limit": str(audit.risk_limit),
+                "seed": audit.seed,
+                "status": audit.status.value,
+                "rounds": [
+                    {
+                        "round": r.number,
+                        "cards": r.sample_size,
+                        "status": r.status.value,
+                        "risks": r.risks,
+                    }
+                    for r in rounds
+                ],
+                "manifest_sha256": audit.manifest_sha256,
+                "download": "/data/vote-audit.json",
+            }
+            statewide = statewide or dict(audit.reported.get("statewide") or {})
+    elif s.get("audit_status"):
+        audit_info = {"status": s.get("audit_status")}
+    figures: dict[str, Any] = {
+        k: v for k, v in statewide.items() if isinstance(v, int | float | str)
+    }
+    conditions = s.get("conditions")
+    if isinstance(conditions, list):
+        for c in conditions:
+            if isinstance(c, dict) and "name" in c:
+                figures[f"condition: {c['name']}"] = "passed" if c.get("passed") else "not met"
+    outcome = s.get("outcome")
+    conclusion = f" Audit: {audit_info['status']}." if audit_info else ""
+    return StageOut(
+        stage="vote",
+        ran=True,
+        outcome=outcome,
+        headline=f"Outcome: {outcome}.{conclusion}" if outcome else "The vote run finished.",
+        figures=figures,
+        counties=[dict(row) for row in s.get("counties", []) if isinstance(row, dict)],
+        audit=audit_info,
+        bundle=s.get("bundle"),
+        **_run_basics(run),
+    )
+
+
+def _csv_rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def commission(portal: Portal) -> CommissionOut:
+    store = portal.store
+    lottery = store.latest_lottery()
+    if lottery is None:
+        return CommissionOut(
+            drawn=False,
+            lottery_id=None,
+            algorithm=None,
+            panel_size=None,
+            panels=None,
+            pool_size=None,
+            min_probability=None,
+            commitment=None,
+            seed=None,
+            drawn_index=None,
+            members=[],
+            alternates=[],
+            probabilities=[],
+            bundle_files=[],
+            verify_command=VERIFY_DRAW,
+        )
+    files = store.bundle_files(lottery.id)
+    pool = {row.get("id", ""): row for row in _csv_rows(files.get("pool.csv", ""))}
+    probabilities = _csv_rows(files.get("probabilities.csv", ""))
+    chance = {}
+    for row in probabilities:
+        try:
+            chance[row.get("id", "")] = float(row.get("lottery_probability", "nan"))
+        except ValueError:
+            continue
+    seats = store.seats(lottery.id) if lottery.status.value == "drawn" else []
+
+    def member(seat: Any) -> MemberOut:
+        features = {
+            k: v
+            for k, v in pool.get(seat.person_id, {}).items()
+            if k not in ("id", "household") and v
+        }
+        return MemberOut(
+            person_id=seat.person_id,
+            role=seat.role.value,
+            position=seat.position,
+            features=features,
+            probability=chance.get(seat.person_id),
+            replaces=seat.replaces,
+            sitting=seat.sitting,
+        )
+
+    return CommissionOut(
+        drawn=lottery.status.value == "drawn",
+        lottery_id=lottery.id,
+        algorithm=lottery.algorithm,
+        panel_size=lottery.panel_size,
+        panels=lottery.m,
+        pool_size=lottery.pool_size,
+        min_probability=lottery.min_probability,
+        commitment=lottery.commitment,
+        seed=lottery.seed,
+        drawn_index=lottery.drawn_index,
+        members=[member(s) for s in seats if s.role.value == "member"],
+        alternates=[member(s) for s in seats if s.role.value == "alternate"],
+        probabilities=[dict(r) for r in probabilities],
+        bundle_files=sorted(files),
+        verify_command=VERIFY_DRAW,
+    )
+
+
+def budget(portal: Portal) -> BudgetOut:
+    rules = portal.pack.rules.commission
+    default = 0
+    source = "no appropriation recorded"
+    if rules is not None and rules.annual_budget_usd is not None:
+        default = rules.annual_budget_usd.value * 100
+        source = rules.annual_budget_usd.source
+    lines = portal.store.budget_lines()
+    result = burn(lines, default_appropriation=default)
+    if any(line.kind.value == "appropriation" for line in lines):
+        source = "appropriations recorded by the commission's staff"
+    return BudgetOut(
+        appropriated_cents=result.appropriated,
+        spent_cents=result.spent,
+        remaining_cents=result.remaining,
+        share_spent=round(result.share_spent, 6),
+        monthly_rate_cents=result.monthly_rate,
+        runway_months=None if result.runway_months is None else round(result.runway_months, 1),
+        by_category=[CategoryOut(category=k, cents=v) for k, v in result.by_category.items()],
+        months=[MonthOut(month=m, cumulative_cents=c) for m, c in result.months],
+        lines=[
+            BudgetLineOut(
+                day=x.day,
+                kind=x.kind.value,
+                category=x.category,
+                description=x.description,
+                cents=x.cents,
+            )
+            for x in lines
+        ],
+        source=source,
+    )
+
+
+def record(portal: Portal) -> RecordOut:
+    links = portal.store.record()
+    check = verify_chain(links)
+    return RecordOut(
+        algorithm="sha256(canonical_json({seq, kind, ref, published_at, payload, prev}))",
+        links=[LinkOut(**link.as_json()) for link in links],
+        head=check.head if check.ok else "",
+        ok=check.ok,
+        broken_at=check.broken_at,
+        reason=check.reason,
+    )
