@@ -281,6 +281,9 @@ class Commission(_Frozen):
     residency_years_min: Rule[Count] | None = None
     sectors: Rule[tuple[Text, ...]] | None = None
     diversity: Rule[tuple[Text, ...]] | None = None
+    conflict_lookback_years: Rule[Count] | None = None
+    """Years before a nomination in which a declared political role (office, party office,
+    campaign staff, lobbying, large donations) makes a nominee ineligible."""
     interim_report_months: Rule[Count] | None = None
     final_report_months: Rule[Count] | None = None
     one_time_cost_usd: Rule[Count] | None = None
