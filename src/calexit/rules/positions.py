@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import bisect
 import re
+import tomllib
 from collections.abc import Sequence
 
 KeyPath = tuple[str | int, ...]
 Position = tuple[int, int]
 
 _STRING = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'')
-_KEY = re.compile(r'[A-Za-z0-9_-]+|"[^"\n]*"|\'[^\'\n]*\'')
+_KEY = re.compile(r'[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'')
 
 
 class _Scanner:
@@ -57,7 +58,7 @@ class _Scanner:
             match = _KEY.match(self.text, self.pos)
             if not match:
                 break
-            keys.append(match.group().strip("\"'"))
+            keys.append(_key_text(match.group()))
             self.pos = match.end()
             self.skip(newlines=False)
             if self.masked.startswith(".", self.pos):
@@ -72,10 +73,13 @@ class _Scanner:
             self.skip(newlines=True)
             if self.pos >= len(self.masked):
                 return
+            before = self.pos
             if self.masked[self.pos] == "[":
                 table = self.header()
             else:
                 self.key_value(table)
+            if self.pos == before:  # nothing recognised: step past it rather than loop
+                self.pos += 1
 
     def header(self) -> KeyPath:
         array = self.masked.startswith("[[", self.pos)
@@ -129,6 +133,7 @@ class _Scanner:
             if self.pos >= len(self.masked) or self.masked[self.pos] == closing:
                 self.pos += 1
                 return
+            before = self.pos
             if inline_table:
                 self.key_value(path)
             else:
@@ -136,8 +141,19 @@ class _Scanner:
                 self.value((*path, index))
                 index += 1
             self.skip(newlines=True)
-            if self.masked.startswith(",", self.pos):
+            # past a comma, or past something unrecognised rather than loop on it
+            if self.masked.startswith(",", self.pos) or self.pos == before:
                 self.pos += 1
+
+
+def _key_text(raw: str) -> str:
+    """A key as TOML reads it: quotes removed, a basic string's escapes resolved."""
+    if raw.startswith('"'):
+        try:
+            return str(tomllib.loads(f"k = {raw}")["k"])
+        except tomllib.TOMLDecodeError:
+            return raw.strip('"')
+    return raw.strip("'")
 
 
 def _mask_strings(text: str) -> str:

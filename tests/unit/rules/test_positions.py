@@ -43,3 +43,14 @@ def test_locate_falls_back_to_the_longest_known_prefix() -> None:
     found = key_positions(DOCUMENT)
     assert locate(found, ("petition", "required", "value", "deeper")) == (9, 14)
     assert locate(found, ("nowhere",)) is None
+
+
+def test_quoted_keys_with_escaped_quotes_are_located_and_read_as_toml_reads_them() -> None:
+    text = 'a = 1\n"we\\"ird" = 2\n[t]\n"x\\"y".z = { "q\\"r" = 3 }\n'
+    positions = key_positions(text)
+    assert positions[('we"ird',)] == (2, 1)
+    assert positions[("t", 'x"y', "z", 'q"r')] == (4, 14)
+
+
+def test_unrecognised_text_never_stalls_the_scanner() -> None:
+    assert key_positions("a = [1, 2, @]\n")[("a", 2)] == (1, 12)
