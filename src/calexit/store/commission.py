@@ -418,8 +418,15 @@ def _lottery_record(row: LotteryRow) -> LotteryRecord:
     )
 
 
+_PLAIN = (str, int, bool, type(None))
+
+
 def _json(value: Any, what: str) -> Any:
     """``value`` as JSON reads it back; :class:`ValueError` if JSON cannot hold it."""
+    if isinstance(value, dict) and all(
+        type(k) is str and type(v) in _PLAIN for k, v in value.items()
+    ):
+        return dict(value)  # already what JSON reads back: skip the round trip
     try:
         return json.loads(json.dumps(value, allow_nan=False))
     except (TypeError, ValueError) as error:
