@@ -67,6 +67,25 @@ def _round(
     return mvr, cvr
 
 
+def _county_rows(result: Canvass) -> list[dict[str, object]]:
+    """Each county's canvassed figures, for the portal's county map and table."""
+    rows: list[dict[str, object]] = []
+    for county in result.counties:
+        c = county.counts
+        turnout = c.ballots_cast / c.registered if c.registered else 0.0
+        rows.append(
+            {
+                "county": county.county,
+                "yes": c.yes,
+                "no": c.no,
+                "ballots": c.ballots_cast,
+                "registered": c.registered,
+                "turnout": round(turnout, 4),
+            }
+        )
+    return rows
+
+
 def run_vote_demo(pack: LoadedPack, store: Store, folder: Path) -> VoteDemo:
     """Synthesise, canvass, audit to the end, bundle and re-check, in ``folder``."""
     passage = pack.rules.passage
@@ -171,6 +190,7 @@ def run_vote_demo(pack: LoadedPack, store: Store, folder: Path) -> VoteDemo:
             "audit": audit_id,
             "audit_status": status.value,
             "rounds": len(rounds),
+            "counties": _county_rows(result),
         },
         now=datetime.now(UTC),
     )
