@@ -7,7 +7,7 @@
 * :mod:`calexit.store.portal_documents`: versioned documents and full-text search;
 * :mod:`calexit.store.portal_comments`: draft reports and moderated public comments;
 * :mod:`calexit.store.portal_budget`: budget lines;
-* :mod:`calexit.store.portal_record`: the hash chain of the public record and drift.
+* :mod:`calexit.store.portal_public_record`: the hash chain of the public record and drift.
 
 Every method that publishes something appends a link to the public record's hash chain
 (:mod:`calexit.portal.chain`) in the same transaction, and every staff method writes a
@@ -22,7 +22,7 @@ from calexit.store.portal_budget import PortalBudget
 from calexit.store.portal_comments import PortalComments
 from calexit.store.portal_documents import PortalDocuments
 from calexit.store.portal_meetings import PortalMeetings
-from calexit.store.portal_record import PortalRecord
+from calexit.store.portal_public_record import PortalRecord
 from calexit.store.portal_records import (
     DOCUMENT_KINDS,
     REPORT_KINDS,

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.cookies import SimpleCookie
@@ -17,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -55,6 +57,9 @@ class PortalSettings:
     login_per_second: float = 1 / 6
     session_hours: int = 8
     pack: str = "calexit-2028"
+    threads: int = 12
+    """Requests handled at once (threads of the pool); fewer than the store's connections,
+    so no request waits for a connection while holding a thread."""
 
 
 @dataclass
@@ -224,11 +229,19 @@ def create_app(
             connection.exec_driver_sql("PRAGMA journal_mode=WAL")
     templates = Jinja2Templates(directory=str(resources.files("calexit.web").joinpath("templates")))
     templates.env.autoescape = True
+    templates.env.auto_reload = False  # no stat() of every template on every page
     templates.env.filters["dollars"] = lambda cents: f"${int(cents) / 100:,.2f}"
     templates.env.filters["when"] = lambda moment: moment.astimezone(UTC).strftime(
         "%Y-%m-%d %H:%M UTC"
     )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="calexit public portal",
         version=__version__,
         description="The commission at work in the open, and every stage's results. "

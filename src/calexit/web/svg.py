@@ -70,6 +70,7 @@ def _paths() -> tuple[tuple[str, str], ...]:
     return tuple(paths)
 
 
+@lru_cache(maxsize=1)
 def map_height() -> int:
     counties = _counties()
     xs = [x * _COS for _, rings in counties for ring in rings for x, _y in ring]
@@ -88,7 +89,19 @@ def colour(value: float | None, low: float, high: float) -> str:
 def county_map(
     values: Mapping[str, float], *, title: str, label: str, figure_id: str, fmt: str = "{:.1%}"
 ) -> str:
-    """An SVG map of California's 58 counties shaded by ``values`` (county name -> number)."""
+    """An SVG map of California's 58 counties shaded by ``values`` (county name -> number).
+
+    The figure depends only on its arguments, so the last few are kept: a stage's page
+    redraws its map only when its results change.
+    """
+    return _county_map(tuple(sorted(values.items())), title, label, figure_id, fmt)
+
+
+@lru_cache(maxsize=8)
+def _county_map(
+    items: tuple[tuple[str, float], ...], title: str, label: str, figure_id: str, fmt: str
+) -> str:
+    values = dict(items)
     known = [v for v in values.values() if not math.isnan(v)]
     low, high = (min(known), max(known)) if known else (0.0, 1.0)
     height = map_height()

@@ -94,7 +94,7 @@ def status(portal: Portal) -> StatusOut:
                     )
                 )
     upcoming = [m for m in meetings if m.starts_at >= portal.now()]
-    links = portal.store.record()
+    record_links, record_head = portal.store.record_head()
     return StatusOut(
         today=today,
         pack=rules.id,
@@ -113,16 +113,13 @@ def status(portal: Portal) -> StatusOut:
         ],
         countdowns=countdowns,
         next_meeting=meeting_summary(upcoming[0]) if upcoming else None,
-        record_links=len(links),
-        record_head=links[-1].hash if links else "",
+        record_links=record_links,
+        record_head=record_head,
     )
 
 
 def _accepted_counts(portal: Portal, kind: TargetKind) -> dict[int, int]:
-    counts: dict[int, int] = {}
-    for comment in portal.store.comments(target_kind=kind, status=CommentStatus.ACCEPTED):
-        counts[comment.target_id] = counts.get(comment.target_id, 0) + 1
-    return counts
+    return portal.store.comments_per_target(kind, CommentStatus.ACCEPTED)
 
 
 def agenda_item(item: AgendaItemRecord, accepted: int) -> AgendaItemOut:
@@ -203,12 +200,9 @@ def public_comments(
     portal: Portal, kind: TargetKind | None = None, target: int | None = None
 ) -> CommentsOut:
     """Accepted comments in full and rejected ones with their reason; pending ones counted."""
-    every = portal.store.comments(target_kind=kind, target_id=target)
-    counts = {s.value: 0 for s in CommentStatus}
-    for c in every:
-        counts[c.status.value] += 1
-    shown = [comment_out(c) for c in every if c.status is not CommentStatus.PENDING]
-    return CommentsOut(counts=counts, comments=shown)
+    shown = portal.store.comments(target_kind=kind, target_id=target, moderated_only=True)
+    counts = portal.store.comment_counts(target_kind=kind, target_id=target)
+    return CommentsOut(counts=counts, comments=[comment_out(c) for c in shown])
 
 
 def report_out(portal: Portal, report: ReportRecord) -> ReportOut:
