@@ -7,6 +7,7 @@ stage that exists, records the run, and prints where the plebiscite stands.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -17,6 +18,12 @@ from rich.console import Console
 from rich.progress import Progress
 
 from calexit import __version__
+from calexit.cli.demo_commission import (
+    DEMO_NOMINEES,
+    CommissionDemo,
+    print_commission_demo,
+    run_commission_demo,
+)
 from calexit.cli.demo_pathway import run_pathway_stage
 from calexit.cli.demo_petition import (
     DEMO_SEED,
@@ -173,6 +180,21 @@ def _petition_stage(context: DemoContext, folder: Path) -> PetitionDemo | None:
     return result
 
 
+def _commission_stage(
+    context: DemoContext, output: Path, nominees: int, progress: Callable[[str], None]
+) -> CommissionDemo | None:
+    """Nominees drawn from the petition demo's voter file, intake, the lottery, the draw."""
+    voters = output / "petition" / "synthetic" / "voters.parquet"
+    return run_commission_demo(
+        context.pack,
+        context.store,
+        voters,
+        output / "commission",
+        nominees=nominees,
+        progress=progress,
+    )
+
+
 def _pathway_stage(context: DemoContext, folder: Path) -> tuple[dict[str, Any], str]:
     """Run the road's Monte Carlo on the default scenario, write its figures, record the
     run; return its summary and what it printed (shown after the progress bar)."""
@@ -238,6 +260,9 @@ def demo(
         ),
     ] = True,
     port: Annotated[int, typer.Option(help="Port for the portal.", min=1, max=65535)] = 8000,
+    nominees: Annotated[
+        int, typer.Option(help="Synthetic commission nominees (a few thousand by default).", min=50)
+    ] = DEMO_NOMINEES,
     as_json: JsonOption = False,
 ) -> None:
     """Run every stage on the default scenario, print where things stand, serve the portal."""
@@ -257,7 +282,7 @@ def demo(
             _optional_date(filed, "--filed"),
             _optional_date(first_meeting, "--first-meeting"),
         )
-        task = progress.add_task("Loading rules and reference data", total=6)
+        task = progress.add_task("Loading rules and reference data", total=7)
         run_id = _load(context, now)
         progress.update(task, advance=1, description="Building the timeline")
         steps = road_steps(
@@ -284,6 +309,13 @@ def demo(
             if loaded.rules.passage is not None
             else None
         )
+        progress.update(task, advance=1, description="Commission: nominees, lottery, draw")
+        commission = _commission_stage(
+            context,
+            output,
+            nominees,
+            lambda news: progress.update(task, description=f"Commission: {news}"),
+        )
         progress.update(task, advance=1, description="Pathway: Monte Carlo of the road after")
         pathway, pathway_text = _pathway_stage(context, output / "pathway")
         progress.update(task, advance=1, description="Portal: meetings, documents, the record")
@@ -298,6 +330,7 @@ def demo(
                 "thresholds": thresholds,
                 "petition": petition and {**_petition_json(petition)},
                 "vote": vote and _vote_json(vote),
+                "commission": commission and commission.summary(),
                 "pathway": pathway,
                 "portal": portal,
             }
@@ -308,6 +341,8 @@ def demo(
         print_petition_demo(petition)
     if vote:
         print_vote_demo(vote)
+    if commission:
+        print_commission_demo(commission)
     console.out(pathway_text, end="", highlight=False)
     console.print(f"Stored in {store.where} (run {run_id}).")
     if serve:

@@ -16,6 +16,8 @@ from calexit import __version__
 from calexit.cli import (
     audit_cmd,
     calendar_cmd,
+    commission_cmd,
+    commission_pool,
     demo_cmd,
     pathway_cmd,
     petition_cmd,
@@ -64,6 +66,8 @@ app.add_typer(vote_cmd.app, name="vote")
 app.add_typer(audit_cmd.app, name="audit")
 vote_cmd.app.command("synth")(vote_synth.synth)
 audit_cmd.app.command("read-paper")(vote_synth.read_paper)
+commission_pool.register(commission_cmd.app)
+app.add_typer(commission_cmd.app, name="commission")
 app.add_typer(pathway_cmd.app, name="pathway")
 app.add_typer(reference_cmd.app, name="reference")
 app.add_typer(store_cmd.app, name="store")

@@ -296,6 +296,8 @@ def demo(runner: CliRunner, url: str) -> Any:
             "2026-11-22",
             "--output",
             output,
+            "--nominees",
+            "300",
             "--json",
         )
     )
@@ -356,6 +358,8 @@ def test_demo_table_output(runner: CliRunner, tmp_path: Path) -> None:
         "2026-11-22",
         "--output",
         str(tmp_path / "out"),
+        "--nominees",
+        "300",
         "--no-serve",
     )
     assert result.exit_code == 0, result.output

@@ -1,0 +1,278 @@
+"""The commission lottery's steps as the CLI and the demo run them.
+
+:func:`select_lottery` finds the fairest distribution over quota-compliant panels, rounds
+it to a published list of ``m`` equally likely panels, writes the before-draw audit
+bundle and stores the lottery. :func:`draw_lottery` draws from a committed bundle with a
+public seed and seats the members and alternates in the store. Both write their bundle
+into a sibling folder first and move it into place only when it is complete, so a
+failure leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from calexit.commission.draw import Draw
+from calexit.commission.draw import fill_vacancy as choose_replacement
+from calexit.commission.lottery import find_distribution, gini, round_lottery, rounding_bound
+from calexit.commission.model import Distribution, Instance, UniformLottery
+from calexit.commission.seed import PublicSeed, SeedPlan
+from calexit.errors import CalexitError, InputError, NotFoundError, Problem
+from calexit.files.commission_bundle import read_committed, record_draw, write_commitment
+from calexit.rules.load import LoadedPack
+from calexit.store import LotteryRecord, SeatRecord, Store
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A lottery published (and, with a seed, drawn)."""
+
+    lottery_id: int
+    bundle: Path
+    commitment: str
+    algorithm: str
+    instance: Instance
+    optimal: Mapping[str, float]
+    lottery: UniformLottery
+    bound: float
+    draw: Draw | None = None
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    def lottery_probabilities(self) -> dict[str, float]:
+        return self.lottery.probabilities()
+
+
+def _ready_folder(folder: Path) -> None:
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise InputError(
+            "the bundle folder must be new or empty",
+            [Problem("already holds files", source=str(folder))],
+        )
+
+
+def _staging(folder: Path) -> Path:
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+
+
+def _move_into_place(staged: Path, folder: Path) -> None:
+    if folder.exists():
+        folder.rmdir()
+    staged.rename(folder)
+
+
+def _texts(folder: Path, names: Sequence[str] | None = None) -> dict[str, str]:
+    chosen = names if names is not None else sorted(p.name for p in folder.iterdir())
+    return {name: (folder / name).read_text(encoding="utf-8") for name in chosen}
+
+
+def probability_summary(probabilities: Mapping[str, float]) -> dict[str, float]:
+    values = sorted(probabilities.values())
+    return {
+        "min": values[0] if values else 0.0,
+        "max": values[-1] if values else 0.0,
+        "gini": gini(values),
+    }
+
+
+def select_lottery(
+    store: Store,
+    loaded: LoadedPack,
+    instance: Instance,
+    *,
+    algorithm: str,
+    m: int,
+    plan: SeedPlan,
+    bundle: Path,
+    seed: PublicSeed | None = None,
+    parameters: Mapping[str, Any] | None = None,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+) -> Selection:
+    """Compute, publish and store a lottery; draw it too when ``seed`` is given."""
+    _ready_folder(bundle)
+    if seed is not None and not plan.admits(seed):
+        raise InputError(
+            "the seed is not the kind the seed plan announces",
+            [Problem(f"the plan is {plan.text}", key="--seed", value=seed.text)],
+        )
+    distribution: Distribution = find_distribution(instance, algorithm, progress=progress)
+    if progress:
+        progress(f"Rounding to {m} equally likely panels")
+    lottery = round_lottery(instance, distribution, m)
+    optimal = distribution.probabilities()
+    bound = rounding_bound(instance, m)
+    settings = {"m": m, **dict(parameters or {})}
+    staged = _staging(bundle)
+    try:
+        commitment = write_commitment(
+            staged,
+            instance=instance,
+            lottery=lottery,
+            optimal=optimal,
+            seed_plan=plan,
+            parameters=settings,
+        )
+        committed_files = _texts(staged)
+        draw = record_draw(staged, seed) if seed is not None else None
+        _move_into_place(staged, bundle)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    when = now or datetime.now(UTC)
+    info = loaded.rules.pack
+    store.save_pack(info.id, info.version, info.title, loaded.text, now=when)
+    optimum = probability_summary(optimal)
+    rounded = probability_summary(lottery.probabilities())
+    summary = {
+        "algorithm": algorithm,
+        "seed_plan": plan.text,
+        "optimal": optimum,
+        "lottery": rounded,
+        "rounding_bound": bound,
+        "pool": len(instance.people),
+        "quotas": len(instance.quotas),
+        "bundle": str(bundle),
+    }
+    lottery_id = store.create_lottery(
+        info.id,
+        algorithm=algorithm,
+        panel_size=instance.panel_size,
+        m=m,
+        pool_size=len(instance.people),
+        min_probability=optimum["min"],
+        commitment=commitment,
+        summary=summary,
+        files=committed_files,
+        now=when,
+    )
+    if draw is not None:
+        _store_draw(store, lottery_id, bundle, draw, when)
+    return Selection(
+        lottery_id, bundle, commitment, algorithm, instance, optimal, lottery, bound, draw, summary
+    )
+
+
+def _store_draw(store: Store, lottery_id: int, bundle: Path, draw: Draw, when: datetime) -> None:
+    store.record_draw(
+        lottery_id,
+        seed=draw.seed.text,
+        index=draw.index,
+        members=sorted(draw.panel),
+        alternates=list(draw.alternates),
+        files=_texts(bundle),
+        now=when,
+    )
+
+
+def stored_lottery_for(store: Store, commitment: str) -> LotteryRecord | None:
+    """The stored lottery published with ``commitment``, if this store holds it."""
+    return next((lot for lot in store.lotteries() if lot.commitment == commitment), None)
+
+
+def draw_lottery(
+    store: Store, bundle: Path, seed: PublicSeed, *, now: datetime | None = None
+) -> tuple[Draw, LotteryRecord | None]:
+    """Draw a committed bundle with ``seed``; seat the members if the store holds it.
+
+    The bundle is drawn in a copy that replaces the original only when complete.
+    """
+    if not (bundle / "commitment.json").is_file():
+        raise InputError(
+            "not a commission draw bundle",
+            [Problem("no commitment.json here", source=str(bundle))],
+        )
+    staged = _staging(bundle)
+    try:
+        shutil.copytree(bundle, staged, dirs_exist_ok=True)
+        draw = record_draw(staged, seed)
+        backup = bundle.with_name(f".{bundle.name}.before-draw")
+        bundle.rename(backup)
+        staged.rename(bundle)
+        shutil.rmtree(backup, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    committed = read_committed(bundle)
+    stored = stored_lottery_for(store, committed.commitment)
+    if stored is not None:
+        _store_draw(store, stored.id, bundle, draw, now or datetime.now(UTC))
+    return draw, stored
+
+
+def lottery_or_latest(store: Store, lottery_id: int | None) -> LotteryRecord:
+    if lottery_id is not None:
+        return store.lottery(lottery_id)
+    latest = store.latest_lottery()
+    if latest is None:
+        raise NotFoundError("no commission lottery in the store; run `calexit commission select`")
+    return latest
+
+
+def stored_instance(store: Store, lottery_id: int) -> Instance:
+    """The lottery's instance as its stored bundle publishes it."""
+    files = store.bundle_files(lottery_id)
+    with tempfile.TemporaryDirectory() as folder:
+        for name, text in files.items():
+            (Path(folder) / name).write_text(text, encoding="utf-8")
+        return read_committed(Path(folder)).instance
+
+
+@dataclass(frozen=True)
+class Vacancy:
+    leaving: str
+    replacement: str
+    skipped: tuple[str, ...]
+    """Alternates ahead in the order who were passed over (declined, or would break a quota)."""
+
+
+def fill_vacancy(
+    store: Store,
+    lottery: LotteryRecord,
+    leaving: str,
+    *,
+    declined: Sequence[str] = (),
+    now: datetime | None = None,
+) -> Vacancy:
+    """Seat the first alternate, in the published order, who keeps every quota met."""
+    if lottery.seed is None:
+        raise CalexitError(f"lottery {lottery.id} has not been drawn yet")
+    seats = store.seats(lottery.id)
+    panel = [s.person_id for s in seats if s.sitting]
+    waiting = [s.person_id for s in seats if s.role.value == "alternate" and s.seated_at is None]
+    unknown = sorted(set(declined) - set(waiting))
+    if unknown:
+        raise InputError(
+            "only waiting alternates can decline",
+            [Problem("not a waiting alternate", key="--declined", value=p) for p in unknown],
+        )
+    offered = [p for p in waiting if p not in set(declined)]
+    instance = stored_instance(store, lottery.id)
+    replacement = choose_replacement(instance, panel, leaving, offered)
+    skipped = tuple(waiting[: waiting.index(replacement)])
+    store.fill_vacancy(lottery.id, leaving, replacement, now=now or datetime.now(UTC))
+    return Vacancy(leaving, replacement, skipped)
+
+
+def seat_table(instance: Instance, seats: Sequence[SeatRecord]) -> list[dict[str, Any]]:
+    """Seats with each person's published features (no personal data)."""
+    features = {p.id: dict(p.features) for p in instance.people}
+    return [
+        {
+            "id": s.person_id,
+            "role": s.role.value,
+            "position": s.position,
+            "sitting": s.sitting,
+            "replaces": s.replaces,
+            **features.get(s.person_id, {}),
+        }
+        for s in seats
+    ]

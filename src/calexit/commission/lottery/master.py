@@ -1,0 +1,171 @@
+"""Column generation over panel compositions: the LP shared by maximin and leximin.
+
+With groups ``g`` of sizes ``n_g`` and generated compositions ``P`` (column ``x_P``, the
+probability of drawing a panel with composition ``P``), a member of ``g`` is selected
+with probability ``pi_g(x) = sum_P x_P * c_g(P) / n_g``. The *restricted master* LP is
+
+    maximise    z
+    subject to  pi_g(x) - z >= 0             for each group not yet fixed
+                pi_g(x)     >= f_g           for each fixed group (probability f_g)
+                sum_P x_P = 1,   x >= 0,   z free
+
+which is the leximin stage LP of Flanigan et al. (Nature 596, 2021, Methods,
+"Leximin"); with no group fixed it is the maximin LP. (The paper solves its dual, where
+the panels are constraints to be generated; the primal form here generates them as
+columns, which is the same computation.)
+
+Its dual has a variable ``y_g >= 0`` per group row and ``yhat`` for the convexity row;
+the dual constraint of the free ``z`` says that the duals of the unfixed groups sum to
+exactly 1. A composition not yet generated improves the LP exactly when its reduced cost
+is negative, that is when ``sum_g (y_g / n_g) c_g > yhat``. Pricing is therefore the
+panel finder with weights ``y_g / n_g``; when its proven bound is at most ``yhat`` (plus
+``PRICING_TOLERANCE``) the restricted LP is optimal over all panels and its dual is
+an optimal dual of the full stage LP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from calexit.commission.lottery import highs
+from calexit.commission.lottery.groups import Composition, Group
+from calexit.commission.lottery.panels import PanelFinder
+
+PRICING_TOLERANCE = 1e-8
+"""A composition enters when it beats ``yhat`` by more than this; the stage is optimal
+when the pricing MIP proves that none beats it by more."""
+LP_TOLERANCE = 1e-9
+"""HiGHS's primal and dual feasibility tolerances for the master LP."""
+LOOSE_GAP = 1e-3
+"""Relative MIP gap of the first, cheap pricing attempt; the proof of optimality at the
+end of a stage re-prices with the finder's tight gap."""
+
+
+@dataclass(frozen=True)
+class MasterSolution:
+    z: float
+    """The minimum probability over groups not yet fixed."""
+    duals: NDArray[np.float64]
+    """``y_g`` per group."""
+    yhat: float
+    weights: NDArray[np.float64]
+    """``x_P`` per generated composition, in generation order."""
+    probabilities: NDArray[np.float64]
+    """``pi_g(x)`` per group."""
+
+
+class Master:
+    """The restricted master LP and the column generation loop around it."""
+
+    def __init__(self, groups: Sequence[Group], finder: PanelFinder) -> None:
+        self.groups = tuple(groups)
+        self.finder = finder
+        self.sizes = np.array([g.size for g in self.groups], dtype=np.float64)
+        self.columns: list[Composition] = []
+        self._known: set[Composition] = set()
+        self.fixed: dict[int, float] = {}
+        n = len(self.groups)
+        h = self._h = highs.quiet()
+        h.setOptionValue("primal_feasibility_tolerance", LP_TOLERANCE)
+        h.setOptionValue("dual_feasibility_tolerance", LP_TOLERANCE)
+        h.setOptionValue("presolve", "off")
+        h.setOptionValue("simplex_strategy", 4)  # primal: new columns keep the basis feasible
+        h.changeObjectiveSense(highs.MAXIMIZE)
+        # column 0: z, free
+        highs.add_columns(h, [-highs.INF], [highs.INF], [1.0])
+        for _g in range(n):  # pi_g - z >= 0
+            highs.add_row(h, 0.0, highs.INF, [0], [-1.0])
+        highs.add_row(h, 1.0, 1.0, [], [])  # sum x = 1
+        self.lp_solves = 0
+
+    def add(self, composition: Composition) -> bool:
+        """Add a composition as a column; ``False`` if it is already there."""
+        if composition in self._known:
+            return False
+        self._known.add(composition)
+        self.columns.append(composition)
+        rows = [g for g, c in enumerate(composition) if c]
+        values = [composition[g] / float(self.sizes[g]) for g in rows]
+        n = len(self.groups)
+        highs.add_column(self._h, 0.0, 0.0, highs.INF, [*rows, n], [*values, 1.0])
+        return True
+
+    def fix(self, group: int, probability: float) -> None:
+        """From now on ``group`` keeps at least ``probability``."""
+        self.fixed[group] = probability
+        self._h.changeCoeff(group, 0, 0.0)
+        self._h.changeRowBounds(group, probability, highs.INF)
+
+    def solve(self) -> MasterSolution:
+        self.lp_solves += 1
+        self._h.run()
+        if not highs.optimal(self._h):
+            # A rare simplex failure from a warm start: solve again from scratch.
+            self._h.clearSolver()
+            self._h.run()
+            if not highs.optimal(self._h):
+                raise RuntimeError(f"HiGHS could not solve the master LP: {highs.status(self._h)}")
+        n = len(self.groups)
+        values = highs.column_values(self._h)
+        duals = highs.row_duals(self._h)
+        x = np.clip(values[1:], 0.0, None)
+        total = float(x.sum())
+        if total > 0:
+            x = x / total
+        return MasterSolution(
+            z=float(values[0]),
+            # HiGHS reports the duals of a maximisation with the opposite sign
+            duals=np.clip(-duals[:n], 0.0, None),
+            yhat=float(duals[n]),
+            weights=x,
+            probabilities=self.probabilities(x),
+        )
+
+    def probabilities(self, weights: NDArray[np.float64]) -> NDArray[np.float64]:
+        """``pi_g`` for column weights ``weights``."""
+        if not self.columns:
+            return np.zeros(len(self.groups))
+        counts = np.array(self.columns, dtype=np.float64)
+        return np.asarray((weights @ counts) / self.sizes, dtype=np.float64)
+
+    def optimise(self, progress: Callable[[int], None] | None = None) -> MasterSolution:
+        """Generate columns until no composition has a negative reduced cost."""
+        while True:
+            solution = self.solve()
+            if progress is not None:
+                progress(len(self.columns))
+            prices = solution.duals / self.sizes
+            found = self.finder.best(prices, gap=LOOSE_GAP)
+            if found is None:  # pragma: no cover - the caller checked feasibility
+                raise RuntimeError("the panel model became infeasible")
+            if found.value > solution.yhat + PRICING_TOLERANCE and self.add(found.composition):
+                continue
+            if found.bound <= solution.yhat + PRICING_TOLERANCE:
+                return solution
+            found = self.finder.best(prices)
+            if found is None:  # pragma: no cover
+                raise RuntimeError("the panel model became infeasible")
+            if found.value > solution.yhat + PRICING_TOLERANCE and self.add(found.composition):
+                continue
+            return solution
+
+    def seed(self, rounds: int, rng_seed: int = 0) -> None:
+        """Initial columns by multiplicative weights (Nature paper, Methods): maximise the
+        total weight, then shrink the weight of everyone on the panel found."""
+        rng = np.random.default_rng(rng_seed)
+        weights = 1.0 - 0.01 * rng.random(len(self.groups))
+        for _ in range(rounds):
+            found = self.finder.best(weights / self.sizes, gap=LOOSE_GAP)
+            if found is None:
+                return
+            new = self.add(found.composition)
+            share = np.array(found.composition, dtype=np.float64) / self.sizes
+            if new:
+                weights *= 1.0 - 0.2 * share
+            else:
+                weights = 0.9 * weights + 0.1
+            weights *= len(weights) / weights.sum()

@@ -1,0 +1,59 @@
+"""MAXIMIN: the distribution over panels that maximises the smallest selection probability.
+
+One LP over all valid panels, ``max z`` s.t. every person's probability is at least
+``z``, solved by column generation (Flanigan et al., Nature 596, 2021, Methods; the
+LP and its pricing are in :mod:`calexit.commission.lottery.master`). Optimal to solver
+tolerance: the last pricing MIP proves that no panel left out could raise ``z`` by more
+than ``PRICING_TOLERANCE``. Maximin says nothing about anyone above the minimum; leximin
+(:mod:`calexit.commission.lottery.leximin`) does.
+"""
+
+from __future__ import annotations
+
+from calexit.commission.lottery.groups import group_people
+from calexit.commission.lottery.master import Master
+from calexit.commission.lottery.optimum import GroupOptimum, Progress
+from calexit.commission.lottery.panels import PanelFinder
+from calexit.commission.model import Instance
+
+SEED_ROUNDS = 30
+"""Multiplicative-weights panels to start from (more are generated as needed)."""
+
+
+def start(instance: Instance, progress: Progress | None, seed: int = 0) -> Master:
+    """A master LP with a few diverse initial columns; the instance must be feasible."""
+    groups = group_people(instance)
+    finder = PanelFinder(instance, groups)
+    master = Master(groups, finder)
+    if progress is not None:
+        progress(f"{len(instance.people)} people in {len(groups)} groups of equals")
+    master.seed(min(SEED_ROUNDS, len(groups)), seed)
+    if not master.columns:
+        raise ValueError("the instance has no valid panel")  # the caller diagnoses first
+    return master
+
+
+def maximin_optimum(
+    instance: Instance, progress: Progress | None = None, *, seed: int = 0
+) -> GroupOptimum:
+    """The maximin distribution over compositions."""
+    master = start(instance, progress, seed)
+
+    def report(columns: int) -> None:
+        if progress is not None:
+            progress(f"maximin: {columns} panels generated")
+
+    solution = master.optimise(report)
+    return GroupOptimum(
+        algorithm="maximin",
+        groups=master.groups,
+        compositions=tuple(master.columns),
+        weights=tuple(float(w) for w in solution.weights),
+        probabilities=tuple(float(p) for p in solution.probabilities),
+        stats={
+            "mip_solves": master.finder.calls,
+            "lp_solves": master.lp_solves,
+            "columns": len(master.columns),
+            "stages": 1,
+        },
+    )
