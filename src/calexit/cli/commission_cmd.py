@@ -15,11 +15,13 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from calexit.cli.commission_run import (
+    RELAX_HELP,
     Selection,
     draw_lottery,
     fill_vacancy,
     lottery_or_latest,
     probability_summary,
+    relaxation_limits,
     seat_table,
     select_lottery,
     stored_instance,
@@ -190,6 +192,7 @@ def select(
     bundle: Annotated[
         Path, typer.Option(help="Folder for the audit bundle (new or empty).")
     ] = Path("commission-lottery"),
+    relax_limit: Annotated[list[str] | None, typer.Option(help=RELAX_HELP)] = None,
     pack: PackOption = "calexit-2028",
     database_url: DatabaseOption = None,
     as_json: JsonOption = False,
@@ -204,6 +207,7 @@ def select(
     plan, public_seed = _plan(seed, seed_plan)
     quota_file, size = _quotas(loaded, quotas, seats)
     found = read_pool(pool, quota_file, size)
+    limits = relaxation_limits(relax_limit or [], quota_file.quotas)
     with (
         connect(database_url) as store,
         Progress(
@@ -227,6 +231,7 @@ def select(
             seed=public_seed,
             parameters={"pool": pool.name, "quotas": quota_file.source},
             progress=lambda news: progress.update(task, description=f"{algorithm}: {news}"),
+            relax_limits=limits,
         )
     if as_json:
         print_json(_selection_json(selection))

@@ -27,6 +27,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from calexit import __version__
+from calexit.cli.commission_run import RELAX_HELP, relaxation_limits
 from calexit.cli.output import console, print_json, table
 from calexit.cli.store_cmd import DatabaseOption, JsonOption, connect
 from calexit.commission.eligibility import (
@@ -36,6 +37,7 @@ from calexit.commission.eligibility import (
     decide_all,
     reason_counts,
 )
+from calexit.commission.lottery import InfeasibleQuotasError, diagnose
 from calexit.commission.model import Instance, Quota
 from calexit.commission.nominees import NOMINATOR_COLUMNS, NominatorReason, Nominee
 from calexit.commission.quotas import (
@@ -481,9 +483,13 @@ def quotas_check(
         int | None,
         typer.Option(help="Seats to fill (default: the file's panel_size, else 20).", min=1),
     ] = None,
+    relax_limit: Annotated[list[str] | None, typer.Option(help=RELAX_HELP)] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Check a quota file, and a pool against it; every problem located, exit 2."""
+    """Check a quota file, and a pool against it; every problem located, exit 2.
+
+    With a pool, also checks that some panel meets every quota and the household rule;
+    if none does, says which quotas conflict and proposes the smallest relaxation."""
     found: PoolFile | None = None
     if pool is None:
         quota_file = read_quotas(quotas)
@@ -494,6 +500,10 @@ def quotas_check(
     else:
         quota_file, found = read_selection(quotas, pool, seats=seats)
         panel = found.instance.panel_size
+        limits = relaxation_limits(relax_limit or [], quota_file.quotas)
+        diagnosis = diagnose(found.instance, limits)
+        if not diagnosis.feasible:
+            raise InfeasibleQuotasError(diagnosis)
     counts = pool_counts(found.instance.people) if found else {}
     rows = [
         {

@@ -21,7 +21,7 @@ from typing import Any
 from calexit.commission.draw import Draw
 from calexit.commission.draw import fill_vacancy as choose_replacement
 from calexit.commission.lottery import find_distribution, gini, round_lottery, rounding_bound
-from calexit.commission.model import Distribution, Instance, UniformLottery
+from calexit.commission.model import Distribution, Instance, Quota, UniformLottery
 from calexit.commission.seed import PublicSeed, SeedPlan
 from calexit.errors import CalexitError, InputError, NotFoundError, Problem
 from calexit.files.commission_bundle import read_committed, record_draw, write_commitment
@@ -95,6 +95,7 @@ def select_lottery(
     seed: PublicSeed | None = None,
     parameters: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
+    relax_limits: Mapping[tuple[str, str], int] | None = None,
     now: datetime | None = None,
 ) -> Selection:
     """Compute, publish and store a lottery; draw it too when ``seed`` is given."""
@@ -104,13 +105,15 @@ def select_lottery(
             "the seed is not the kind the seed plan announces",
             [Problem(f"the plan is {plan.text}", key="--seed", value=seed.text)],
         )
-    distribution: Distribution = find_distribution(instance, algorithm, progress=progress)
+    distribution: Distribution = find_distribution(
+        instance, algorithm, progress=progress, relaxation_limits=relax_limits
+    )
     if progress:
         progress(f"Rounding to {m} equally likely panels")
     lottery = round_lottery(instance, distribution, m)
     optimal = distribution.probabilities()
     bound = rounding_bound(instance, m)
-    settings = {"m": m, **dict(parameters or {})}
+    settings = {"m": m, "rounding_bound": bound, **dict(parameters or {})}
     staged = _staging(bundle)
     try:
         commitment = write_commitment(
@@ -276,3 +279,47 @@ def seat_table(instance: Instance, seats: Sequence[SeatRecord]) -> list[dict[str
         }
         for s in seats
     ]
+
+
+RELAX_HELP = (
+    "How far the diagnosis of infeasible quotas may move a quota's bounds: "
+    "FEATURE=VALUE:N for one quota, FEATURE:N for every value of a feature, *:N for all "
+    "(0 keeps them fixed; repeatable; the most specific wins; default: no limit)."
+)
+
+
+def relaxation_limits(texts: Sequence[str], quotas: Sequence[Quota]) -> dict[tuple[str, str], int]:
+    """Per-quota relaxation limits from ``--relax-limit`` options; every bad one reported."""
+    problems: list[Problem] = []
+    everyone: int | None = None
+    by_feature: dict[str, int] = {}
+    by_quota: dict[tuple[str, str], int] = {}
+    keys = {q.key for q in quotas}
+    features = {q.feature for q in quotas}
+    for text in texts:
+        target, _, amount = text.rpartition(":")
+        if not target or not amount.strip().isdigit():
+            problems.append(
+                Problem(
+                    "expected FEATURE=VALUE:N, FEATURE:N or *:N", key="--relax-limit", value=text
+                )
+            )
+            continue
+        limit = int(amount)
+        feature, equals, value = target.partition("=")
+        if target.strip() == "*":
+            everyone = limit
+        elif not equals and feature in features:
+            by_feature[feature] = limit
+        elif equals and (feature, value) in keys:
+            by_quota[(feature, value)] = limit
+        else:
+            problems.append(Problem("no quota is named so", key="--relax-limit", value=text))
+    if problems:
+        raise InputError("bad relaxation limits", problems)
+    limits: dict[tuple[str, str], int] = {}
+    for quota in quotas:
+        chosen = by_quota.get(quota.key, by_feature.get(quota.feature, everyone))
+        if chosen is not None:
+            limits[quota.key] = chosen
+    return limits

@@ -851,29 +851,12 @@ def _household(values: tuple[str, ...], homes: tuple[str, ...]) -> str | None:
 def _pool_counts(
     source: str, people: Sequence[Person], quotas: QuotaFile, seats: int
 ) -> list[Problem]:
-    """The pool against the seats and the quotas' minimums (features it has)."""
-    problems: list[Problem] = []
+    """The pool against the seats. A minimum the pool cannot reach is not bad input but
+    an infeasible quota: the lottery diagnoses it and proposes the smallest relaxation."""
+    del quotas
     if len(people) < seats:
-        problems.append(
-            Problem(f"the pool has {len(people)} people, fewer than the {seats} seats", source)
-        )
-    counts = pool_counts(people)
-    present = {f for p in people for f in p.features}
-    for quota in quotas.quotas:
-        have = counts.get(quota.key, 0)
-        if quota.feature in present and have < quota.min:
-            problems.append(
-                Problem(
-                    f"needs at least {quota.min} members but the pool has "
-                    f"{have} {'person' if have == 1 else 'people'} with {quota.feature}="
-                    f"{quota.value}",
-                    quotas.source,
-                    quotas.line_of(quota),
-                    key="min",
-                    value=str(quota.min),
-                )
-            )
-    return problems
+        return [Problem(f"the pool has {len(people)} people, fewer than the {seats} seats", source)]
+    return []
 
 
 def pool_counts(people: Iterable[Person]) -> dict[tuple[str, str], int]:

@@ -271,3 +271,61 @@ def test_a_pool_from_another_sortition_tool_runs_unchanged(
     probabilities = [p["probability"] for p in found["people"]]
     assert min(probabilities) == pytest.approx(0.1, abs=1e-6)
     assert found["summary"]["optimal"]["min"] == pytest.approx(0.1, abs=1e-6)
+
+
+@pytest.fixture
+def infeasible(tmp_path: Path) -> tuple[Path, Path]:
+    """Panel of 6 from 10 N and 2 S people; the quotas want at least 4 S and at most 3 N."""
+    rows = [[f"n{k}", "N", "ab"[k % 2]] for k in range(10)]
+    rows += [[f"s{k}", "S", "ab"[k % 2]] for k in range(2)]
+    pool = write_rows(tmp_path / "pool.csv", ["id", "region", "sector"], rows)
+    quotas = write_rows(
+        tmp_path / "quotas.csv",
+        ["feature", "value", "min", "max"],
+        [
+            ["region", "N", 0, 3],
+            ["region", "S", 4, 6],
+            ["sector", "a", 1, 5],
+            ["sector", "b", 1, 5],
+        ],
+    )
+    return pool, quotas
+
+
+def test_infeasible_quotas_are_diagnosed_with_the_smallest_relaxation(
+    runner: CliRunner, infeasible: tuple[Path, Path], tmp_path: Path
+) -> None:
+    pool, quotas = infeasible
+    bundle = tmp_path / "bundle"
+    result = invoke(
+        runner, "select", str(pool), "--quotas", str(quotas), "--seats", "6",
+        "--seed", DICE, "--bundle", str(bundle),
+    )  # fmt: skip
+    assert result.exit_code == 2
+    err = result.stderr
+    assert "no panel can meet the quotas" in err
+    assert "cannot all be met" in err and "region=S" in err
+    # only 2 S exist, so S's minimum must fall by 2 and N's maximum rise by 1: 3 seats' worth
+    assert "smallest relaxation (3 in total)" in err
+    assert "region=S [4, 6] -> [2, 6]" in err and "region=N [0, 3] -> [0, 4]" in err
+    assert not bundle.exists()
+    checked = invoke(runner, "quotas", "check", str(quotas), "--pool", str(pool), "--seats", "6")
+    assert checked.exit_code == 2
+    assert "smallest relaxation (3 in total)" in checked.stderr
+
+
+def test_relaxation_limits_bound_the_proposal(
+    runner: CliRunner, infeasible: tuple[Path, Path]
+) -> None:
+    pool, quotas = infeasible
+    base = ["quotas", "check", str(quotas), "--pool", str(pool), "--seats", "6"]
+    fixed_n = invoke(runner, *base, "--relax-limit", "region=N:0")
+    assert fixed_n.exit_code == 2
+    # N's maximum may not move, so the S minimum cannot be made up elsewhere within 6 seats
+    assert "no relaxation within the allowed limits" in fixed_n.stderr
+    roomy = invoke(runner, *base, "--relax-limit", "*:0", "--relax-limit", "region:5")
+    assert roomy.exit_code == 2
+    assert "smallest relaxation (3 in total)" in roomy.stderr
+    bad = invoke(runner, *base, "--relax-limit", "region=West:2", "--relax-limit", "oops")
+    assert bad.exit_code == 2
+    assert "region=West:2" in bad.stderr and "oops" in bad.stderr
