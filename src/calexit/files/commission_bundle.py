@@ -715,11 +715,18 @@ def _check_optimal(committed: CommittedLottery) -> Check:
     size = committed.instance.panel_size
     gaps = [(abs(r.optimal - r.lottery), p) for p, r in committed.probabilities.items()]
     widest, person = max(gaps, default=(0.0, ""))
+    bound = committed.algorithm.get("parameters", {}).get("rounding_bound")
+    within = not isinstance(bound, int | float) or widest <= float(bound) + PROBABILITY_TOLERANCE
     return Check(
-        "the optimal probabilities sum to the panel size",
-        abs(total - size) <= SUM_TOLERANCE * max(1, size),
+        "the optimal probabilities sum to the panel size; the list is within the bound",
+        abs(total - size) <= SUM_TOLERANCE * max(1, size) and within,
         f"sum {total:.9f} for {size} seats; the lottery is within {widest:.6f} of them"
-        + (f" (widest for {person})" if widest > 0 else ""),
+        + (f" (widest for {person})" if widest > 0 else "")
+        + (
+            f"; the published rounding bound is {float(bound):.6f}"
+            if isinstance(bound, int | float)
+            else ""
+        ),
     )
 
 
