@@ -30,6 +30,7 @@ PUBLIC_PAGES = [
     "/petition",
     "/vote",
     "/commission",
+    "/road",
     "/meetings",
     "meeting:upcoming",
     "meeting:past",

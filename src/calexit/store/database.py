@@ -30,6 +30,16 @@ from calexit.store.repository import Store, driver_reason
 DATABASE_URL_VARIABLE = "CALEXIT_DATABASE_URL"
 URL_EXAMPLES = "sqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/DATABASE"
 CONNECT_TIMEOUT_SECONDS = 10
+POOL_SIZE = 12
+"""PostgreSQL connections kept open: as many as the portal's request threads
+(``PortalSettings.threads``), so a busy portal never opens (and forks a server process
+for) a connection per request."""
+POOL_OVERFLOW = 4
+"""Extra connections beyond the pool for a burst (closed when returned)."""
+POOL_RECYCLE_SECONDS = 1800
+"""A pooled connection older than this is replaced at its next checkout. Connections are
+not pinged on every checkout (a round trip per transaction); one the server dropped
+fails its transaction once, and the pool then discards every connection of that age."""
 
 # The drivers calexit installs, by backend; a URL naming no driver gets these.
 _DRIVERS = {"sqlite": "sqlite+pysqlite", "postgresql": "postgresql+psycopg"}
@@ -134,7 +144,11 @@ def create_store_engine(url: URL) -> Engine:
     if sqlite:
         _create_sqlite_directory(url)
     else:
-        options["pool_pre_ping"] = True
+        options.update(
+            pool_size=POOL_SIZE,
+            max_overflow=POOL_OVERFLOW,
+            pool_recycle=POOL_RECYCLE_SECONDS,
+        )
         if "connect_timeout" not in url.query:
             options["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
     try:

@@ -30,7 +30,7 @@ from calexit import __version__
 from calexit.errors import CalexitError, NotFoundError
 from calexit.rules.load import LoadedPack, resolve_pack
 from calexit.store import Store, open_store
-from calexit.store.database import database_url_from
+from calexit.store.database import POOL_SIZE, database_url_from
 from calexit.web.security import CSRF_COOKIE, TokenBucket, csrf_token, new_token
 
 Scope = MutableMapping[str, Any]
@@ -57,9 +57,9 @@ class PortalSettings:
     login_per_second: float = 1 / 6
     session_hours: int = 8
     pack: str = "calexit-2028"
-    threads: int = 12
-    """Requests handled at once (threads of the pool); fewer than the store's connections,
-    so no request waits for a connection while holding a thread."""
+    threads: int = POOL_SIZE
+    """Requests handled at once (threads of the pool): as many as the store keeps pooled
+    connections on PostgreSQL, so no request waits for a connection or opens a new one."""
 
 
 @dataclass
@@ -120,10 +120,6 @@ def error_response(request: Request, status: int, title: str, lines: list[str]) 
         return HTMLResponse(f"<h1>{status}</h1>", status_code=status)
 
 
-class _BodyTooLargeError(Exception):
-    pass
-
-
 class GuardMiddleware:
     """Body-size limit, the CSRF cookie and security headers, as plain ASGI (fast)."""
 
@@ -149,18 +145,29 @@ class GuardMiddleware:
         scope.setdefault("state", {})["csrf_cookie"] = value
         received = 0
         started = False
+        refused = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            # A body streamed without Content-Length is counted as it arrives; past the
+            # limit the client gets 413 and the application sees a disconnect (whatever
+            # it answers then is dropped by guarded_send).
+            nonlocal received, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body:
-                    raise _BodyTooLargeError
+                    refused = True
+                    if not started:
+                        await self._too_large(send)
+                    return {"type": "http.disconnect"}
             return message
 
         async def guarded_send(message: Message) -> None:
             nonlocal started
+            if refused:
+                return
             if message["type"] == "http.response.start":
                 started = True
                 extra = [
@@ -179,11 +186,7 @@ class GuardMiddleware:
                 message["headers"] = list(message.get("headers", [])) + extra
             await send(message)
 
-        try:
-            await self.app(scope, limited_receive, guarded_send)
-        except _BodyTooLargeError:
-            if not started:
-                await self._too_large(send)
+        await self.app(scope, limited_receive, guarded_send)
 
     async def _too_large(self, send: Send) -> None:
         body = f"request body larger than {self.max_body} bytes".encode()
@@ -198,6 +201,16 @@ class GuardMiddleware:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+def _percent(value: object) -> str:
+    """A fraction as a percentage with one decimal (0.7104 -> 71.0%); text is left as is."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return "—" if value is None else str(value)
+    try:
+        return f"{float(value) * 100:.1f}%"
+    except ValueError:
+        return str(value)
 
 
 def _default_url() -> str:
@@ -231,6 +244,7 @@ def create_app(
     templates.env.autoescape = True
     templates.env.auto_reload = False  # no stat() of every template on every page
     templates.env.filters["dollars"] = lambda cents: f"${int(cents) / 100:,.2f}"
+    templates.env.filters["percent"] = _percent
     templates.env.filters["when"] = lambda moment: moment.astimezone(UTC).strftime(
         "%Y-%m-%d %H:%M UTC"
     )

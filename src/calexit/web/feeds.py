@@ -1,5 +1,6 @@
 """Open data: every list as CSV and JSON under ``/data/``, ``/meetings.ics``,
-``/documents.atom`` and ``/record.json`` (the public record's hash chain)."""
+``/documents.atom``, ``/record.json`` (the public record's hash chain) and ``/road.json``
+(the latest run of the pathway model)."""
 
 from __future__ import annotations
 
@@ -65,7 +66,7 @@ def _budget(portal: Portal) -> list[dict[str, Any]]:
 
 
 def _members(portal: Portal) -> list[dict[str, Any]]:
-    c = views.commission(portal)
+    c = views.commission(portal, everyone=False)
     return [
         {**m.model_dump(mode="json", exclude={"features"}), **m.features}
         for m in [*c.members, *c.alternates]
@@ -88,6 +89,14 @@ def _timeline(portal: Portal) -> list[dict[str, Any]]:
     return [s.model_dump(mode="json") for s in views.status(portal).steps]
 
 
+def _viability(_portal: Portal) -> list[dict[str, Any]]:
+    return [a.model_dump(mode="json") for a in views.viability().areas]
+
+
+def _hurdles(_portal: Portal) -> list[dict[str, Any]]:
+    return [h.model_dump(mode="json") for h in views.viability().hurdles]
+
+
 def _record(portal: Portal) -> list[dict[str, Any]]:
     return [
         {**link.as_json(), "payload": json.dumps(link.payload, sort_keys=True, ensure_ascii=False)}
@@ -107,6 +116,11 @@ DATASETS: dict[str, tuple[str, Callable[[Portal], list[dict[str, Any]]]]] = {
     "commission-probabilities": ("Everyone's selection probability", _probabilities),
     "petition-counties": ("Petition results by county", _petition),
     "vote-counties": ("Vote results by county", _vote),
+    "viability": (
+        "The viability register: study areas, questions, key figures with sources, status",
+        _viability,
+    ),
+    "viability-hurdles": ("The key hurdles (seed 002) and the study areas they touch", _hurdles),
     "record": ("The public record's hash chain", _record),
 }
 
@@ -145,6 +159,12 @@ def dataset_json(request: Request, name: str) -> Response:
     if name not in DATASETS:
         raise HTTPException(404, f"no dataset {name!r}; see /open-data")
     return JSONResponse(DATASETS[name][1](portal_of(request)))
+
+
+@router.get("/road.json")
+def road_json(request: Request) -> Response:
+    """The latest pathway run as the road page shows it (``ran`` false before any run)."""
+    return JSONResponse(views.road(portal_of(request)).model_dump(mode="json"))
 
 
 @router.get("/record.json")

@@ -19,6 +19,8 @@ from calexit.web.svg import burn_chart, county_map
 router = APIRouter(include_in_schema=False)
 
 MAX_QUERY = 200
+SHOWN_ALTERNATES = 50
+"""Alternates listed on the commission page; all of them are in the open data."""
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
@@ -97,10 +99,33 @@ def _stage_page(request: Request, stage: Stage) -> Response:
             "result": result,
             "figure": figure,
             "columns": columns,
+            "percent_columns": [c for c in columns if _is_share(c)],
+            "shares": _statewide_shares(result.figures) if stage is Stage.VOTE else {},
             "label": label,
             "title": stage.value.title(),
         },
     )
+
+
+def _is_share(column: str) -> bool:
+    """Columns that hold a fraction (turnout, a share): shown to people as a percentage."""
+    return column == "turnout" or column.endswith("_share")
+
+
+def _statewide_shares(figures: dict[str, object]) -> dict[str, float]:
+    """Turnout and the yes share, from the statewide counts (the page shows percentages)."""
+    shares: dict[str, float] = {}
+    try:
+        registered = float(str(figures.get("registered", 0)))
+        cast = float(str(figures.get("ballots_cast", 0)))
+        yes, no = float(str(figures.get("yes", 0))), float(str(figures.get("no", 0)))
+    except ValueError:
+        return shares
+    if registered > 0 and cast > 0:
+        shares["turnout"] = cast / registered
+    if yes + no > 0:
+        shares["yes share of yes and no votes"] = yes / (yes + no)
+    return shares
 
 
 @router.get("/petition", response_class=HTMLResponse)
@@ -113,10 +138,21 @@ def vote_page(request: Request) -> Response:
     return _stage_page(request, Stage.VOTE)
 
 
+@router.get("/road", response_class=HTMLResponse)
+def road_page(request: Request) -> Response:
+    signed_in(request)
+    return render(
+        request,
+        "road.html",
+        {"road": views.road(portal_of(request)), "register": views.viability()},
+    )
+
+
 @router.get("/commission", response_class=HTMLResponse)
 def commission_page(request: Request) -> Response:
     signed_in(request)
-    return render(request, "commission.html", {"c": views.commission(portal_of(request))})
+    c = views.commission(portal_of(request), everyone=False, alternates=SHOWN_ALTERNATES)
+    return render(request, "commission.html", {"c": c})
 
 
 @router.get("/commission/bundle/{name}", response_class=PlainTextResponse)

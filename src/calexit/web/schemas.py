@@ -246,3 +246,68 @@ class RecordOut(BaseModel):
     ok: bool
     broken_at: int | None
     reason: str
+
+
+class RoadStageOut(BaseModel):
+    stage: str
+    probability: float | str | None = Field(
+        description="the chance of getting this far, as stored by the run (already rounded "
+        "to its Monte Carlo error)"
+    )
+    text: str = Field(description="the same as a percentage, with no added digits")
+
+
+class ComparatorOut(BaseModel):
+    pack: str
+    road: str = Field(description="the whole road's chance with its Monte Carlo error")
+    probability: float | None
+    historical_passed: bool | None
+
+
+class RoadOut(BaseModel):
+    ran: bool
+    run_id: int | None
+    finished_at: datetime | None
+    pack: str | None
+    scenario: list[str]
+    draws: int | None
+    seed: int | None
+    road: str | None = Field(description="the whole road's chance with its Monte Carlo error")
+    passing_draws: int | None
+    stages: list[RoadStageOut]
+    comparators: list[ComparatorOut]
+    statement: str
+
+
+class ViabilityFigureOut(BaseModel):
+    key: str
+    label: str
+    text: str
+    value: float | None
+    unit: str
+    year: str
+    source: str
+
+
+class ViabilityAreaOut(BaseModel):
+    id: str
+    title: str
+    questions: list[str]
+    figures: list[ViabilityFigureOut]
+    status: str
+    source: str
+
+
+class HurdleOut(BaseModel):
+    challenge: str
+    explanation: str
+    areas: list[str]
+    source: str
+
+
+class ViabilityOut(BaseModel):
+    title: str
+    source: str
+    file: str
+    areas: list[ViabilityAreaOut]
+    hurdles: list[HurdleOut]

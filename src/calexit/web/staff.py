@@ -224,7 +224,7 @@ async def schedule_meeting(request: Request) -> Response:
 
 def _members(request: Request) -> list[str]:
     portal = portal_of(request)
-    commission = views.commission(portal)
+    commission = views.commission(portal, everyone=False)
     sitting = [m.person_id for m in commission.members if m.sitting]
     if sitting:
         return sitting

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
+from calexit.files.pathway_results import REGISTER_NAME, shipped_register
 from calexit.portal.budget import burn
 from calexit.portal.chain import verify_chain
 from calexit.portal.deadlines import report_countdown
@@ -32,9 +35,11 @@ from calexit.web.schemas import (
     CommentOut,
     CommentsOut,
     CommissionOut,
+    ComparatorOut,
     CountdownOut,
     DocumentOut,
     DocumentSummary,
+    HurdleOut,
     LinkOut,
     MeetingOut,
     MeetingSummary,
@@ -43,9 +48,14 @@ from calexit.web.schemas import (
     ParagraphOut,
     RecordOut,
     ReportOut,
+    RoadOut,
+    RoadStageOut,
     StageOut,
     StatusOut,
     TimelineStep,
+    ViabilityAreaOut,
+    ViabilityFigureOut,
+    ViabilityOut,
     VoteOut,
 )
 
@@ -341,11 +351,23 @@ def vote(portal: Portal) -> StageOut:
     )
 
 
-def _csv_rows(text: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(text)))
+def _csv_rows(text: str) -> tuple[dict[str, str], ...]:
+    return _parsed_csv(text)
 
 
-def commission(portal: Portal) -> CommissionOut:
+@lru_cache(maxsize=4)
+def _parsed_csv(text: str) -> tuple[dict[str, str], ...]:
+    """A bundle file's rows, parsed once per content (a page asks for them on every view;
+    callers only read them)."""
+    return tuple(csv.DictReader(io.StringIO(text)))
+
+
+def commission(
+    portal: Portal, *, everyone: bool = True, alternates: int | None = None
+) -> CommissionOut:
+    """The draw, members and alternates (the first ``alternates`` of them, or all); with
+    ``everyone``, every nominee's probability. The API and open data take everything; the
+    page shows the first alternates and links to the rest rather than listing thousands."""
     store = portal.store
     lottery = store.latest_lottery()
     if lottery is None:
@@ -405,8 +427,11 @@ def commission(portal: Portal) -> CommissionOut:
         seed=lottery.seed,
         drawn_index=lottery.drawn_index,
         members=[member(s) for s in seats if s.role.value == "member"],
-        alternates=[member(s) for s in seats if s.role.value == "alternate"],
-        probabilities=[dict(r) for r in probabilities],
+        alternates=[
+            member(seat)
+            for seat in [seat for seat in seats if seat.role.value == "alternate"][:alternates]
+        ],
+        probabilities=[dict(r) for r in probabilities] if everyone else [],
         bundle_files=sorted(files),
         verify_command=VERIFY_DRAW,
     )
@@ -456,4 +481,147 @@ def record(portal: Portal) -> RecordOut:
         ok=check.ok,
         broken_at=check.broken_at,
         reason=check.reason,
+    )
+
+
+PATHWAY_COMMAND = "calexit pathway run --pack calexit-2028 --scenario FILE"
+
+
+def probability_text(value: object) -> str:
+    """A stored probability as a percentage with no more digits than were stored.
+
+    The run stores each probability already rounded to its Monte Carlo error (0.172,
+    0.41); the percentage moves the decimal point and adds nothing (17.2%, 41%). Text
+    is shown as it is.
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "—"
+    try:
+        percent = (Decimal(str(value)) * 100).normalize()
+    except InvalidOperation:
+        return "—"
+    return f"{percent:f}%"
+
+
+def _statement(scenario: list[str]) -> str:
+    files = f"the scenario file {', '.join(scenario)}" if scenario else "a scenario file"
+    return (
+        "A tool for reasoning, not a forecast: these are the chances that follow from the "
+        f"assumptions in {files}, each with its source; change the file "
+        "and the numbers change. Nothing is shown with more precision than the Monte Carlo "
+        f"error supports. Every assumption: {PATHWAY_COMMAND}."
+    )
+
+
+def _mapping(value: object) -> dict[str, Any]:
+    return {str(k): v for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+def _int_or_none(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def road(portal: Portal) -> RoadOut:
+    """The latest stored pathway run: the road's chance, each stage's, the comparators."""
+    run = portal.store.latest_run(Stage.PATHWAY)
+    if run is None or not isinstance(run.summary, dict):
+        return RoadOut(
+            ran=False,
+            run_id=None,
+            finished_at=None,
+            pack=None,
+            scenario=[],
+            draws=None,
+            seed=None,
+            road=None,
+            passing_draws=None,
+            stages=[],
+            comparators=[],
+            statement=_statement([]),
+        )
+    s = run.summary
+    scenario = [str(f) for f in s.get("scenario", []) if isinstance(f, str)]
+    whole, stages, comparators = (_mapping(s.get(k)) for k in ("road", "stages", "comparators"))
+    stage_rows = []
+    for name, value in stages.items():
+        stored = value if isinstance(value, int | float | str) else None
+        stage_rows.append(
+            RoadStageOut(stage=str(name), probability=stored, text=probability_text(value))
+        )
+    comparator_rows = []
+    for pack, info in comparators.items():
+        if not isinstance(info, dict):
+            continue
+        chance = info.get("probability")
+        passed = info.get("historical_passed")
+        comparator_rows.append(
+            ComparatorOut(
+                pack=str(pack),
+                road=str(info.get("road") or probability_text(chance)),
+                probability=chance if isinstance(chance, int | float) else None,
+                historical_passed=passed if isinstance(passed, bool) else None,
+            )
+        )
+    display = whole.get("display")
+    return RoadOut(
+        ran=True,
+        run_id=run.id,
+        finished_at=run.finished_at,
+        pack=str(s.get("pack") or run.pack_id),
+        scenario=scenario,
+        draws=_int_or_none(s.get("draws")),
+        seed=_int_or_none(s.get("seed")),
+        road=str(display) if display is not None else None,
+        passing_draws=_int_or_none(whole.get("passing_draws")),
+        stages=stage_rows,
+        comparators=comparator_rows,
+        statement=_statement(scenario),
+    )
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+@lru_cache(maxsize=1)
+def viability() -> ViabilityOut:
+    """The commission's viability register (shipped data: read once)."""
+    register = shipped_register()
+    return ViabilityOut(
+        title=register.title,
+        source=register.source,
+        file=f"calexit/pathway/data/{REGISTER_NAME}",
+        areas=[
+            ViabilityAreaOut(
+                id=a.id,
+                title=a.title,
+                questions=list(a.questions),
+                figures=[
+                    ViabilityFigureOut(
+                        key=f.key,
+                        label=f.label,
+                        text=f.text,
+                        value=_number(f.fact.value),
+                        unit=f.fact.unit,
+                        year=f.fact.year,
+                        source=f.fact.source,
+                    )
+                    for f in a.figures
+                ],
+                status=a.status.value,
+                source=a.source,
+            )
+            for a in register.areas
+        ],
+        hurdles=[
+            HurdleOut(
+                challenge=h.challenge,
+                explanation=h.explanation,
+                areas=list(h.areas),
+                source=h.source,
+            )
+            for h in register.hurdles
+        ],
     )

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from calexit.cli.demo_portal import fill_portal
 from calexit.cli.record_cmd import app as record_app
+from calexit.rules.load import resolve_pack
 from calexit.store import Store, open_store
 from calexit.web import PortalSettings, create_app
 from calexit.web.security import hash_password
@@ -70,6 +71,7 @@ PUBLIC = [
     "/petition",
     "/vote",
     "/commission",
+    "/road",
     "/meetings",
     "/reports",
     "/comments",
@@ -102,6 +104,47 @@ def test_every_public_page_answers_without_an_account(client: TestClient) -> Non
     assert "Not yet run" in client.get("/vote").text
     assert client.get("/meetings/99").status_code == 404
     assert client.get("/api/meetings/99").json()["error"] == "Not found"
+
+
+def test_the_countdowns_name_each_report_once(client: TestClient, portal_store: Store) -> None:
+    before = client.get("/").text
+    assert "<strong>Interim report</strong>: 12 months after the first meeting" in before
+    _meeting(portal_store, days=14)  # the first meeting: 2029-03-15
+    page = client.get("/").text
+    assert "Interim report: Interim report" not in page
+    assert "Final report</strong>: Final report" not in page
+    assert re.search(r"<strong>Interim report</strong>: due 2030-03-15, \d+ days left", page)
+    assert re.search(r"<strong>Final report</strong>: due 2031-03-15, \d+ days left", page)
+    (interim, _final) = client.get("/api/status").json()["countdowns"]
+    assert interim["text"].startswith("Interim report: due 2030-03-15")  # the API keeps it
+
+
+def test_turnout_and_shares_are_shown_as_percentages_and_kept_raw_in_open_data(
+    client: TestClient, portal_store: Store
+) -> None:
+    pack = resolve_pack("calexit-2028")
+    info = pack.rules.pack
+    portal_store.save_pack(info.id, info.version, info.title, pack.text, now=NOW)
+    run = portal_store.start_run("vote", info.id, seed=None, code_version="t", now=NOW)
+    statewide = {"registered": 1000, "ballots_cast": 712, "yes": 400, "no": 300}
+    counties = [
+        {"county": "Alameda", "yes": 300, "no": 200, "registered": 704, "turnout": 0.7104},
+        {"county": "Alpine", "yes": 100, "no": 100, "registered": 296, "turnout": 0.7162},
+    ]
+    portal_store.finish_run(
+        run,
+        status="succeeded",
+        summary={"outcome": "passed", "statewide": statewide, "counties": counties},
+        now=NOW,
+    )
+    page = client.get("/vote").text
+    assert "<td>71.0%</td>" in page and "<td>71.6%</td>" in page
+    assert "0.7104" not in page and "0.7162" not in page
+    assert "<dt>turnout</dt><dd>71.2%</dd>" in page  # 712 of 1,000
+    assert "<dt>yes share of yes and no votes</dt><dd>57.1%</dd>" in page  # 400 of 700
+    assert client.get("/data/vote-counties.json").json()[0]["turnout"] == 0.7104
+    assert "0.7104" in client.get("/data/vote-counties.csv").text
+    assert client.get("/api/vote").json()["counties"][1]["turnout"] == 0.7162
 
 
 def test_a_member_of_the_public_comments_on_an_item_under_a_pseudonym(

@@ -271,12 +271,6 @@ def test_an_oversize_body_gets_413(client: TestClient, portal_store: Store) -> N
     assert len(portal_store.comments()) == 1  # only the world's own comment
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a streamed body is cut off at the limit but FastAPI's form parser turns the "
-    "interruption into 400; GuardMiddleware should answer 413 itself and hand the app a "
-    "disconnect",
-)
 def test_an_oversize_body_sent_without_a_length_gets_413(
     client: TestClient, portal_store: Store
 ) -> None:
