@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -341,37 +341,53 @@ class CommissionStore:
         with self.session() as session:
             return [_lottery_record(row) for row in session.scalars(query.limit(limit))]
 
-    def seats(self, lottery_id: int) -> list[SeatRecord]:
-        """Members (by position), then alternates (in the published order)."""
-        query = (
-            select(SeatRow)
-            .where(SeatRow.lottery_id == lottery_id)
-            .order_by(SeatRow.role.desc(), SeatRow.position)
-        )
+    def seats(self, lottery_id: int, *, alternates: int | None = None) -> list[SeatRecord]:
+        """Members (by position), then alternates (in the published order); with
+        ``alternates``, only the first that many alternates."""
+        query = select(SeatRow).where(SeatRow.lottery_id == lottery_id)
         with self.session() as session:
             _lottery_row(session, lottery_id)
-            return [
-                SeatRecord(
-                    person_id=row.person_id,
-                    role=SeatRole(row.role),
-                    position=row.position,
-                    replaces=row.replaces,
-                    seated_at=None if row.seated_at is None else from_db(row.seated_at),
-                    vacated_at=None if row.vacated_at is None else from_db(row.vacated_at),
-                )
-                for row in session.scalars(query)
-            ]
+            members = session.scalars(
+                query.where(SeatRow.role == SeatRole.MEMBER).order_by(SeatRow.position)
+            ).all()
+            waiting = session.scalars(
+                query.where(SeatRow.role == SeatRole.ALTERNATE)
+                .order_by(SeatRow.position)
+                .limit(alternates)
+            ).all()
+            return [_seat_record(row) for row in (*members, *waiting)]
 
-    def bundle_files(self, lottery_id: int) -> dict[str, str]:
-        """The lottery's bundle files, name -> text, by name."""
+    def bundle_files(self, lottery_id: int, names: Collection[str] | None = None) -> dict[str, str]:
+        """The lottery's bundle files (all, or those ``names``), name -> text, by name."""
+        query = select(BundleFileRow).where(BundleFileRow.lottery_id == lottery_id)
+        if names is not None:
+            query = query.where(BundleFileRow.name.in_(list(names)))
+        with self.session() as session:
+            _lottery_row(session, lottery_id)
+            rows = session.scalars(query.order_by(BundleFileRow.name))
+            return {row.name: row.content for row in rows}
+
+    def bundle_file_names(self, lottery_id: int) -> list[str]:
+        """The names of the lottery's bundle files, sorted."""
         query = (
-            select(BundleFileRow)
+            select(BundleFileRow.name)
             .where(BundleFileRow.lottery_id == lottery_id)
             .order_by(BundleFileRow.name)
         )
         with self.session() as session:
             _lottery_row(session, lottery_id)
-            return {row.name: row.content for row in session.scalars(query)}
+            return list(session.scalars(query))
+
+
+def _seat_record(row: SeatRow) -> SeatRecord:
+    return SeatRecord(
+        person_id=row.person_id,
+        role=SeatRole(row.role),
+        position=row.position,
+        replaces=row.replaces,
+        seated_at=None if row.seated_at is None else from_db(row.seated_at),
+        vacated_at=None if row.vacated_at is None else from_db(row.vacated_at),
+    )
 
 
 def _put_files(session: Session, lottery_id: int, files: Mapping[str, str]) -> None:

@@ -388,7 +388,8 @@ def commission(
             bundle_files=[],
             verify_command=VERIFY_DRAW,
         )
-    files = store.bundle_files(lottery.id)
+    names = store.bundle_file_names(lottery.id)
+    files = store.bundle_files(lottery.id, ("pool.csv", "probabilities.csv"))
     pool = {row.get("id", ""): row for row in _csv_rows(files.get("pool.csv", ""))}
     probabilities = _csv_rows(files.get("probabilities.csv", ""))
     chance = {}
@@ -397,7 +398,9 @@ def commission(
             chance[row.get("id", "")] = float(row.get("lottery_probability", "nan"))
         except ValueError:
             continue
-    seats = store.seats(lottery.id) if lottery.status.value == "drawn" else []
+    seats = (
+        store.seats(lottery.id, alternates=alternates) if lottery.status.value == "drawn" else []
+    )
 
     def member(seat: Any) -> MemberOut:
         features = {
@@ -432,7 +435,7 @@ def commission(
             for seat in [seat for seat in seats if seat.role.value == "alternate"][:alternates]
         ],
         probabilities=[dict(r) for r in probabilities] if everyone else [],
-        bundle_files=sorted(files),
+        bundle_files=names,
         verify_command=VERIFY_DRAW,
     )
 

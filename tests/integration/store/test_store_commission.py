@@ -97,6 +97,17 @@ def test_a_lottery_is_published_then_drawn_and_seats_its_members(store: Store) -
     files = store.bundle_files(lottery_id)
     assert list(files) == ["draw.json", "panels.csv"]
     assert files["panels.csv"].endswith("1,a c\n")
+    # a page shows the first alternates and some files, without reading everything
+    first = store.seats(lottery_id, alternates=1)
+    assert [(s.person_id, s.role) for s in first] == [
+        ("a", SeatRole.MEMBER),
+        ("b", SeatRole.MEMBER),
+        ("c", SeatRole.ALTERNATE),
+    ]
+    assert store.bundle_files(lottery_id, ["panels.csv", "absent.csv"]) == {
+        "panels.csv": files["panels.csv"]
+    }
+    assert store.bundle_file_names(lottery_id) == ["draw.json", "panels.csv"]
     with pytest.raises(LotteryStateError, match="already drawn"):
         store.record_draw(
             lottery_id, seed="x", index=0, members=["a", "b"], alternates=[], files={}, now=NOW
