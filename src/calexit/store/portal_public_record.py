@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -112,8 +112,9 @@ class PortalRecord(PortalBase):
     def verify_record(self) -> ChainCheck:
         return verify_chain(self.record())
 
-    def record_drift(self) -> list[str]:
-        """Published items whose current rows no longer match their latest link.
+    def record_drift(self, links: Sequence[Link] | None = None) -> list[str]:
+        """Published items whose current rows no longer match their latest link (of
+        ``links`` when the caller has just read the record, else of the stored record).
 
         The chain proves the record was not rewritten; this check proves the live pages
         still show what was recorded (a silent edit of minutes, a vote or a comment).
@@ -128,7 +129,7 @@ class PortalRecord(PortalBase):
             "report": _report_from_ref,
         }
         latest: dict[str, Link] = {}
-        for link in self.record():
+        for link in self.record() if links is None else links:
             latest[link.ref] = link
         drift: list[str] = []
         with self.session() as session:

@@ -371,8 +371,11 @@ def budget_page(request: Request) -> Response:
 def record_page(request: Request) -> Response:
     signed_in(request)
     portal = portal_of(request)
+    links = portal.store.record()
     return render(
-        request, "record.html", {"r": views.record(portal), "drift": portal.store.record_drift()}
+        request,
+        "record.html",
+        {"r": views.record(portal, links), "drift": portal.store.record_drift(links)},
     )
 
 
