@@ -26,8 +26,9 @@ an optimal dual of the full stage LP.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+import highspy
 import numpy as np
 from numpy.typing import NDArray
 
@@ -43,6 +44,17 @@ LP_TOLERANCE = 1e-9
 LOOSE_GAP = 1e-3
 """Relative MIP gap of the first, cheap pricing attempt; the proof of optimality at the
 end of a stage re-prices with the finder's tight gap."""
+
+
+CLIMB_STARTS = 30
+"""Columns in use (the heaviest first) from which the swap heuristic
+(:meth:`PanelFinder.improve`) looks for new columns before a pricing MIP is solved. The
+heuristic only supplies columns: every stage still ends with the pricing MIP's proof that
+no composition beats ``yhat`` by more than ``PRICING_TOLERANCE``."""
+PRUNE_AT = 4
+"""Prune the master LP when it has more than this many columns per group ..."""
+PRUNE_TO = 2
+"""... down to this many per group (columns at weight zero, out of the basis)."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +81,7 @@ class Master:
         self._known: set[Composition] = set()
         self.fixed: dict[int, float] = {}
         n = len(self.groups)
+        self._counts = np.zeros((0, n), dtype=np.float64)
         h = self._h = highs.quiet()
         h.setOptionValue("primal_feasibility_tolerance", LP_TOLERANCE)
         h.setOptionValue("dual_feasibility_tolerance", LP_TOLERANCE)
@@ -129,7 +142,10 @@ class Master:
         """``pi_g`` for column weights ``weights``."""
         if not self.columns:
             return np.zeros(len(self.groups))
-        counts = np.array(self.columns, dtype=np.float64)
+        if self._counts.shape[0] != len(self.columns):
+            new = np.array(self.columns[self._counts.shape[0] :], dtype=np.float64)
+            self._counts = np.vstack([self._counts, new.reshape(-1, len(self.groups))])
+        counts = self._counts
         return np.asarray((weights @ counts) / self.sizes, dtype=np.float64)
 
     def optimise(self, progress: Callable[[int], None] | None = None) -> MasterSolution:
@@ -139,6 +155,11 @@ class Master:
             if progress is not None:
                 progress(len(self.columns))
             prices = solution.duals / self.sizes
+            if len(self.columns) > PRUNE_AT * len(self.groups):
+                dropped = self.prune(PRUNE_TO * len(self.groups))
+                solution = replace(solution, weights=np.delete(solution.weights, dropped))
+            if self._climb(solution, prices):
+                continue
             found = self.finder.best(prices, gap=LOOSE_GAP)
             if found is None:  # pragma: no cover - the caller checked feasibility
                 raise RuntimeError("the panel model became infeasible")
@@ -152,6 +173,46 @@ class Master:
             if found.value > solution.yhat + PRICING_TOLERANCE and self.add(found.composition):
                 continue
             return solution
+
+    def prune(self, keep: int) -> list[int]:
+        """Drop columns out of the basis at weight zero, the most negative reduced costs
+        first, until at most ``keep`` remain; pricing re-adds any that are needed. Returns
+        the indices dropped."""
+        if len(self.columns) <= keep:
+            return []
+        h = self._h
+        status = h.getBasis().col_status
+        duals = np.asarray(h.getSolution().col_dual, dtype=np.float64)
+        values = highs.column_values(h)
+        basic = highspy.HighsBasisStatus.kBasic
+        candidates = [
+            j for j in range(len(self.columns)) if status[j + 1] != basic and values[j + 1] <= 0.0
+        ]
+        # HiGHS reports reduced costs of a maximisation: most negative = least useful
+        candidates.sort(key=lambda j: float(duals[j + 1]))
+        drop = sorted(candidates[: len(self.columns) - keep])
+        if not drop:
+            return []
+        h.deleteCols(len(drop), np.asarray([j + 1 for j in drop], dtype=np.int32))
+        gone = set(drop)
+        for j in drop:
+            self._known.discard(self.columns[j])
+        self.columns = [c for j, c in enumerate(self.columns) if j not in gone]
+        self._counts = np.zeros((0, len(self.groups)), dtype=np.float64)  # rebuilt when needed
+        return drop
+
+    def _climb(self, solution: MasterSolution, prices: NDArray[np.float64]) -> bool:
+        """Add columns of positive reduced cost found by the swap heuristic from the
+        columns in use; ``True`` if any was added (then no pricing MIP is needed yet)."""
+        threshold = solution.yhat + PRICING_TOLERANCE
+        added = 0
+        for index in np.argsort(-solution.weights)[:CLIMB_STARTS]:
+            if solution.weights[index] <= 0:
+                break
+            found = self.finder.improve(prices, self.columns[int(index)], threshold)
+            if found is not None and self.add(found):
+                added += 1
+        return added > 0
 
     def seed(self, rounds: int, rng_seed: int = 0) -> None:
         """Initial columns by multiplicative weights (Nature paper, Methods): maximise the

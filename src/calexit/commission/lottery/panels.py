@@ -84,6 +84,18 @@ class PanelFinder:
             highs.add_row(h, 0.0, 1.0, home, [1.0] * len(home))
         h.changeObjectiveSense(highspy.ObjSense.kMaximize)
         self.calls = 0
+        # The same constraints as arrays, for the swap heuristic: rows are the quotas,
+        # then the households; ``lower <= rows @ c <= upper``.
+        matrix = np.zeros((len(self.quotas) + len(self._homes), n), dtype=np.int64)
+        lower = np.zeros(matrix.shape[0], dtype=np.int64)
+        upper = np.ones(matrix.shape[0], dtype=np.int64)
+        for r, (quota, counted) in enumerate(zip(self.quotas, self._counted, strict=True)):
+            matrix[r, counted] = 1
+            lower[r], upper[r] = quota.min, quota.max
+        for r, home in enumerate(self._homes, start=len(self.quotas)):
+            matrix[r, home] = 1
+        self._rows, self._lower, self._upper = matrix, lower, upper
+        self._sizes = np.array(sizes, dtype=np.int64)
 
     @classmethod
     def for_people(cls, instance: Instance) -> PanelFinder:
@@ -113,6 +125,45 @@ class PanelFinder:
         info = self._h.getInfo()
         bound = max(value, float(info.mip_dual_bound))
         return Found(composition, value, bound)
+
+    def improve(
+        self,
+        weights: NDArray[np.float64],
+        start: Composition,
+        threshold: float,
+        max_moves: int = 50,
+    ) -> Composition | None:
+        """A valid composition of weight above ``threshold`` reached from the valid
+        ``start`` by moving one member at a time from one group to another (steepest
+        ascent to a local optimum, every step valid), or ``None`` if the climb ends below
+        it. A cheap heuristic: ``None`` proves nothing."""
+        c = np.array(start, dtype=np.int64)
+        rows, lower, upper = self._rows, self._lower, self._upper
+        w = np.asarray(weights, dtype=np.float64)
+        value = float(w @ c)
+        for _ in range(max_moves):
+            out = np.flatnonzero(c > 0)  # a member leaves one of these groups
+            into = np.flatnonzero(c < self._sizes)  # and joins one of these
+            if out.size == 0 or into.size == 0:
+                return None
+            gain = w[into][None, :] - w[out][:, None]
+            gain[out[:, None] == into[None, :]] = -np.inf
+            counts = rows @ c
+            # A move breaks a row at its lower bound if it takes a member out of the row
+            # and puts none back, and a row at its upper bound if the reverse.
+            low = rows[counts <= lower].astype(np.float64)
+            high = rows[counts >= upper].astype(np.float64)
+            broken = low[:, out].T @ (1.0 - low[:, into]) + (1.0 - high[:, out]).T @ high[:, into]
+            valid = broken < 0.5
+            gain[~valid] = -np.inf
+            best = int(np.argmax(gain))
+            i, j = divmod(best, into.size)
+            if not gain[i, j] > 1e-12:
+                break
+            c[out[i]] -= 1
+            c[into[j]] += 1
+            value = float(w @ c)
+        return tuple(int(v) for v in c) if value > threshold else None
 
     def any(self) -> Composition | None:
         """Some valid composition, or ``None`` if the quotas cannot be met."""
