@@ -58,6 +58,7 @@ def pages(base: str) -> list[tuple[str, str]]:
         ("commission", "/commission"),
         ("meeting", f"/meetings/{with_agenda}"),
         ("vote", "/vote"),
+        ("road", "/road"),
         ("budget", "/budget"),
         ("document", documents[0]),
         ("record", "/record"),
