@@ -20,7 +20,6 @@ from calexit.cli.commission_run import (
     draw_lottery,
     fill_vacancy,
     lottery_or_latest,
-    probability_summary,
     relaxation_limits,
     seat_table,
     select_lottery,
@@ -127,8 +126,7 @@ def _print_panel(draw: Draw, instance: Instance) -> None:
 
 
 def print_selection(selection: Selection) -> None:
-    optimum = probability_summary(selection.optimal)
-    rounded = probability_summary(selection.lottery.probabilities())
+    optimum, rounded = selection.optimum, selection.published
     console.print(
         table(
             f"Lottery {selection.lottery_id}: {selection.algorithm}, "

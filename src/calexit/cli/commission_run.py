@@ -46,8 +46,15 @@ class Selection:
     draw: Draw | None = None
     summary: dict[str, Any] = field(default_factory=dict)
 
-    def lottery_probabilities(self) -> dict[str, float]:
-        return self.lottery.probabilities()
+    @property
+    def optimum(self) -> dict[str, float]:
+        """Lowest, highest and Gini of the optimal probabilities (from the summary)."""
+        return dict(self.summary["optimal"])
+
+    @property
+    def published(self) -> dict[str, float]:
+        """Lowest, highest and Gini of the published list's probabilities."""
+        return dict(self.summary["lottery"])
 
 
 def _ready_folder(folder: Path) -> None:

@@ -199,14 +199,13 @@ def _pathway_stage(context: DemoContext, folder: Path) -> tuple[dict[str, Any], 
     """Run the road's Monte Carlo on the default scenario, write its figures, record the
     run; return its summary and what it printed (shown after the progress bar)."""
     started = datetime.now(UTC)
-    printed = Console(file=io.StringIO(), width=console.width, highlight=False)
-    summary = run_pathway_stage(printed, folder)
+    buffer = io.StringIO()
+    summary = run_pathway_stage(Console(file=buffer, width=console.width, highlight=False), folder)
     run = context.store.start_run(
         "pathway", context.pack.rules.id, seed=None, code_version=__version__, now=started
     )
     context.store.finish_run(run, status="succeeded", summary=summary, now=datetime.now(UTC))
-    output = printed.file.getvalue() if isinstance(printed.file, io.StringIO) else ""
-    return summary, output
+    return summary, buffer.getvalue()
 
 
 def _vote_json(vote: VoteDemo) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from typing import Any
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from calexit.cli.commission_pool import PoolRun, run_pool
-from calexit.cli.commission_run import Selection, probability_summary, select_lottery
+from calexit.cli.commission_run import Selection, select_lottery
 from calexit.cli.output import console, table
 from calexit.commission.seed import SeedKind, SeedPlan, dice_seed
 from calexit.commission.synth import CommissionSynthSpec, synthesize_commission
@@ -48,8 +48,8 @@ class CommissionDemo:
             "algorithm": self.selection.algorithm,
             "m": self.selection.lottery.m,
             "commitment": self.selection.commitment,
-            "optimal": probability_summary(self.selection.optimal),
-            "published": probability_summary(self.selection.lottery.probabilities()),
+            "optimal": self.selection.optimum,
+            "published": self.selection.published,
             "rounding_bound": self.selection.bound,
             "seed": draw.seed.text if draw else None,
             "panel_index": draw.index if draw else None,
@@ -137,8 +137,7 @@ def print_commission_demo(demo: CommissionDemo) -> None:
             ),
         )
     )
-    optimum = probability_summary(optimal)
-    published = probability_summary(selection.lottery.probabilities())
+    optimum, published = selection.optimum, selection.published
     console.print(
         f"Selection probabilities: {optimum['min']:.4f} to {optimum['max']:.4f} under "
         f"leximin (Gini {optimum['gini']:.3f}); {published['min']:.4f} to "

@@ -352,10 +352,6 @@ def vote(portal: Portal) -> StageOut:
     )
 
 
-def _csv_rows(text: str) -> tuple[dict[str, str], ...]:
-    return _parsed_csv(text)
-
-
 @lru_cache(maxsize=4)
 def _parsed_csv(text: str) -> tuple[dict[str, str], ...]:
     """A bundle file's rows, parsed once per content (a page asks for them on every view;
@@ -391,8 +387,8 @@ def commission(
         )
     names = store.bundle_file_names(lottery.id)
     files = store.bundle_files(lottery.id, ("pool.csv", "probabilities.csv"))
-    pool = {row.get("id", ""): row for row in _csv_rows(files.get("pool.csv", ""))}
-    probabilities = _csv_rows(files.get("probabilities.csv", ""))
+    pool = {row.get("id", ""): row for row in _parsed_csv(files.get("pool.csv", ""))}
+    probabilities = _parsed_csv(files.get("probabilities.csv", ""))
     chance = {}
     for row in probabilities:
         try:
