@@ -251,15 +251,12 @@ def draw(
     """Draw the panel and the alternates from a published lottery with the public seed."""
     public_seed = parse_seed(seed, "--seed")
     with connect(database_url) as store:
-        drawn, stored = draw_lottery(store, bundle, public_seed)
-        instance = stored_instance(store, stored.id) if stored else None
+        drawn, instance, stored = draw_lottery(store, bundle, public_seed)
     if as_json:
         print_json({"lottery": stored.id if stored else None, **_draw_json(drawn, instance)})
         return
-    if instance is not None:
-        _print_panel(drawn, instance)
-    else:
-        console.print(f"Panel {drawn.index}: {', '.join(sorted(drawn.panel))}")
+    _print_panel(drawn, instance)
+    if stored is None:
         console.print("This store does not hold the lottery; only the bundle was updated.")
     console.print(f"Anyone can check it: calexit commission verify-draw {bundle}")
 

@@ -190,8 +190,9 @@ def stored_lottery_for(store: Store, commitment: str) -> LotteryRecord | None:
 
 def draw_lottery(
     store: Store, bundle: Path, seed: PublicSeed, *, now: datetime | None = None
-) -> tuple[Draw, LotteryRecord | None]:
+) -> tuple[Draw, Instance, LotteryRecord | None]:
     """Draw a committed bundle with ``seed``; seat the members if the store holds it.
+    Returns the draw, the instance the bundle publishes and the stored lottery (if any).
 
     The bundle is drawn in a copy that replaces the original only when complete.
     """
@@ -215,7 +216,7 @@ def draw_lottery(
     stored = stored_lottery_for(store, committed.commitment)
     if stored is not None:
         _store_draw(store, stored.id, bundle, draw, now or datetime.now(UTC))
-    return draw, stored
+    return draw, committed.instance, stored
 
 
 def lottery_or_latest(store: Store, lottery_id: int | None) -> LotteryRecord:
