@@ -16,9 +16,6 @@ from calexit.commission.lottery.optimum import GroupOptimum, Progress
 from calexit.commission.lottery.panels import PanelFinder
 from calexit.commission.model import Instance
 
-SEED_ROUNDS = 30
-"""Multiplicative-weights panels to start from (more are generated as needed)."""
-
 
 def start(instance: Instance, progress: Progress | None, seed: int = 0) -> Master:
     """A master LP with a few diverse initial columns; the instance must be feasible."""
@@ -27,7 +24,7 @@ def start(instance: Instance, progress: Progress | None, seed: int = 0) -> Maste
     master = Master(groups, finder)
     if progress is not None:
         progress(f"{len(instance.people)} people in {len(groups)} groups of equals")
-    master.seed(min(SEED_ROUNDS, len(groups)), seed)
+    master.seed(seed)
     if not master.columns:
         raise ValueError("the instance has no valid panel")  # the caller diagnoses first
     return master

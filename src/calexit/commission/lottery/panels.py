@@ -66,6 +66,7 @@ class PanelFinder:
         h = self._h
         h.setOptionValue("mip_rel_gap", TIGHT_GAP)
         h.setOptionValue("mip_abs_gap", 1e-12)
+        h.setOptionValue("presolve", "off")
         n = len(self.groups)
         sizes = [float(g.size) for g in self.groups]
         highs.add_columns(h, [0.0] * n, sizes, [0.0] * n)
@@ -95,6 +96,7 @@ class PanelFinder:
         for r, home in enumerate(self._homes, start=len(self.quotas)):
             matrix[r, home] = 1
         self._rows, self._lower, self._upper = matrix, lower, upper
+        self._float_rows = matrix.astype(np.float64)
         self._sizes = np.array(sizes, dtype=np.int64)
 
     @classmethod
@@ -138,30 +140,34 @@ class PanelFinder:
         ascent to a local optimum, every step valid), or ``None`` if the climb ends below
         it. A cheap heuristic: ``None`` proves nothing."""
         c = np.array(start, dtype=np.int64)
-        rows, lower, upper = self._rows, self._lower, self._upper
+        rows, lower, upper = self._float_rows, self._lower, self._upper
         w = np.asarray(weights, dtype=np.float64)
+        counts = self._rows @ c
         value = float(w @ c)
         for _ in range(max_moves):
             out = np.flatnonzero(c > 0)  # a member leaves one of these groups
-            into = np.flatnonzero(c < self._sizes)  # and joins one of these
-            if out.size == 0 or into.size == 0:
-                return None
+            if out.size == 0:
+                break
+            # and joins one of these: only a heavier group can make a gain
+            into = np.flatnonzero((c < self._sizes) & (w > w[out].min()))
+            if into.size == 0:
+                break
             gain = w[into][None, :] - w[out][:, None]
             gain[out[:, None] == into[None, :]] = -np.inf
-            counts = rows @ c
             # A move breaks a row at its lower bound if it takes a member out of the row
             # and puts none back, and a row at its upper bound if the reverse.
-            low = rows[counts <= lower].astype(np.float64)
-            high = rows[counts >= upper].astype(np.float64)
+            low = rows[counts <= lower]
+            high = rows[counts >= upper]
             broken = low[:, out].T @ (1.0 - low[:, into]) + (1.0 - high[:, out]).T @ high[:, into]
-            valid = broken < 0.5
-            gain[~valid] = -np.inf
+            gain[broken > 0.5] = -np.inf
             best = int(np.argmax(gain))
             i, j = divmod(best, into.size)
             if not gain[i, j] > 1e-12:
                 break
-            c[out[i]] -= 1
-            c[into[j]] += 1
+            a, b = out[i], into[j]
+            c[a] -= 1
+            c[b] += 1
+            counts += self._rows[:, b] - self._rows[:, a]
             value = float(w @ c)
         return tuple(int(v) for v in c) if value > threshold else None
 
