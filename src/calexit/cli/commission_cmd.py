@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from calexit.cli.commission_run import (
     RELAX_HELP,
@@ -25,7 +24,7 @@ from calexit.cli.commission_run import (
     select_lottery,
     stored_instance,
 )
-from calexit.cli.output import console, print_json, table
+from calexit.cli.output import console, print_json, spinner, table
 from calexit.cli.store_cmd import DatabaseOption, JsonOption, connect
 from calexit.commission.draw import Draw
 from calexit.commission.lottery import ALGORITHMS
@@ -208,14 +207,7 @@ def select(
     limits = relaxation_limits(relax_limit or [], quota_file.quotas)
     with (
         connect(database_url) as store,
-        Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-            disable=as_json,
-        ) as progress,
+        spinner(as_json) as progress,
     ):
         task = progress.add_task(f"{algorithm}: starting", total=None)
         selection = select_lottery(

@@ -24,11 +24,10 @@ from typing import Annotated, Any
 
 import pyarrow as pa  # type: ignore[import-untyped]
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from calexit import __version__
 from calexit.cli.commission_run import RELAX_HELP, relaxation_limits
-from calexit.cli.output import console, print_json, table
+from calexit.cli.output import console, print_json, spinner, table
 from calexit.cli.store_cmd import DatabaseOption, JsonOption, connect
 from calexit.commission.eligibility import (
     Decision,
@@ -321,17 +320,6 @@ def _nominator_entries(run: PoolRun) -> list[NominatorEntry]:
 # --- the commands ----------------------------------------------------------------------------
 
 
-def _spinner(as_json: bool) -> Progress:
-    return Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=as_json,
-    )
-
-
 def _read_inputs(
     nominees_path: Path, nominators_path: Path, voters: Path, sectors: Sequence[str]
 ) -> tuple[tuple[Nominee, ...], Any]:
@@ -405,7 +393,7 @@ def pool_command(
     seats = commission.members.value if commission.members else DEFAULT_SEATS
     quota_file = read_quotas(quotas, seats=seats) if quotas else None
     sectors = commission.sectors.value if commission.sectors else ()
-    with _spinner(as_json) as bar:
+    with spinner(as_json) as bar:
         task = bar.add_task("Reading the nominations", total=None)
         intake, lines = _read_inputs(nominees, nominators, voters, sectors)
         run = run_pool(

@@ -14,12 +14,26 @@ from typing import Any
 
 from pydantic import BaseModel
 from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from calexit.rules.model import format_fraction
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
+
+
+def spinner(as_json: bool) -> Progress:
+    """A spinner with a line of news and the time elapsed, for work of unknown length;
+    silent when the output is JSON."""
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=as_json,
+    )
 
 
 def to_jsonable(value: Any) -> Any:
