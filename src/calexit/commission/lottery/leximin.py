@@ -60,16 +60,4 @@ def leximin_optimum(
     if solution is None:  # pragma: no cover - an instance has at least one group
         raise ValueError("an empty pool")
     # The last stage's optimum meets every fixed probability: it is the leximin optimum.
-    return GroupOptimum(
-        algorithm="leximin",
-        groups=groups,
-        compositions=tuple(master.columns),
-        weights=tuple(float(w) for w in solution.weights),
-        probabilities=tuple(float(p) for p in solution.probabilities),
-        stats={
-            "mip_solves": master.finder.calls,
-            "lp_solves": master.lp_solves,
-            "columns": len(master.columns),
-            "stages": stages,
-        },
-    )
+    return master.optimum("leximin", solution, stages)

@@ -35,6 +35,7 @@ from numpy.typing import NDArray
 
 from calexit.commission.lottery import highs
 from calexit.commission.lottery.groups import Composition, Group
+from calexit.commission.lottery.optimum import GroupOptimum
 from calexit.commission.lottery.panels import PanelFinder
 
 PRICING_TOLERANCE = 1e-8
@@ -190,6 +191,22 @@ class Master:
             if found.value > solution.yhat + PRICING_TOLERANCE and self.add(found.composition):
                 continue
             return solution
+
+    def optimum(self, algorithm: str, solution: MasterSolution, stages: int) -> GroupOptimum:
+        """``solution`` over the columns generated, with counts of the work done."""
+        return GroupOptimum(
+            algorithm=algorithm,
+            groups=self.groups,
+            compositions=tuple(self.columns),
+            weights=tuple(float(w) for w in solution.weights),
+            probabilities=tuple(float(p) for p in solution.probabilities),
+            stats={
+                "mip_solves": self.finder.calls,
+                "lp_solves": self.lp_solves,
+                "columns": len(self.columns),
+                "stages": stages,
+            },
+        )
 
     def prune(self, keep: int) -> list[int]:
         """Drop columns out of the basis at weight zero, the most negative reduced costs

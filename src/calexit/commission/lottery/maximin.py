@@ -41,16 +41,4 @@ def maximin_optimum(
             progress(f"maximin: {columns} panels generated")
 
     solution = master.optimise(report)
-    return GroupOptimum(
-        algorithm="maximin",
-        groups=master.groups,
-        compositions=tuple(master.columns),
-        weights=tuple(float(w) for w in solution.weights),
-        probabilities=tuple(float(p) for p in solution.probabilities),
-        stats={
-            "mip_solves": master.finder.calls,
-            "lp_solves": master.lp_solves,
-            "columns": len(master.columns),
-            "stages": 1,
-        },
-    )
+    return master.optimum("maximin", solution, 1)
