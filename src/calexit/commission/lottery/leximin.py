@@ -1,39 +1,93 @@
 """LEXIMIN: maximise the smallest selection probability, then the second smallest, ...
 
-The algorithm of Flanigan et al., *Fair algorithms for selecting citizens' assemblies*
-(Nature 596, 2021, Methods, "Leximin"). Each *stage* maximises the minimum probability
-``z`` of the people not yet fixed, keeping every fixed person at least at their fixed
-probability, by column generation over panels (:mod:`calexit.commission.lottery.master`).
-At the stage optimum the dual variable ``y_g`` of a not-yet-fixed group is positive only
-if its constraint ``pi_g >= z`` is tight in *every* optimal solution (complementary
-slackness), so those groups cannot rise above ``z``: they are fixed at ``z``. At least
-one group is fixed per stage, because the duals of the unfixed groups sum to one. When
-every group is fixed, the last LP solution is the leximin distribution.
+Two exact routes to the same, unique, optimum; groups of interchangeable people
+(:mod:`calexit.commission.lottery.groups`) stand in for people, since everyone in a group
+has the same leximin probability.
 
-Groups of interchangeable people (:mod:`calexit.commission.lottery.groups`) stand in for
-people: the leximin probabilities are unique, so everyone in a group has the same one.
-Exact to solver tolerance (``PRICING_TOLERANCE`` per stage).
+1. **The relaxation first.** The leximin point of the LP relaxation of the panel model
+   (:mod:`~calexit.commission.lottery.relaxation`) takes one small LP per stage. It is
+   lexicographically at least the true leximin, so when the face walk
+   (:mod:`~calexit.commission.lottery.decomposition`) writes it as a mixture of valid
+   panels, to within ``DECOMPOSITION_TOLERANCE`` per group, that mixture is the leximin
+   distribution.
+2. **Column generation otherwise**: the algorithm of Flanigan et al., *Fair algorithms
+   for selecting citizens' assemblies* (Nature 596, 2021, Methods, "Leximin"). Each
+   *stage* maximises the minimum probability ``z`` of the groups not yet fixed, keeping
+   every fixed group at least at its fixed probability, by column generation over
+   panels (:mod:`calexit.commission.lottery.master`), and fixes the groups the stage rule
+   (:mod:`~calexit.commission.lottery.fixing`) names. When every group is fixed, the last
+   LP solution is the leximin distribution, exact to solver tolerance
+   (``PRICING_TOLERANCE`` per stage). The panels the walk found start it off.
 """
 
 from __future__ import annotations
 
+import numpy as np
+
+from calexit.commission.lottery.decomposition import Decomposition, decompose
+from calexit.commission.lottery.fixing import held_at, tight_groups
+from calexit.commission.lottery.groups import group_people
 from calexit.commission.lottery.master import MasterSolution
 from calexit.commission.lottery.maximin import start
 from calexit.commission.lottery.optimum import GroupOptimum, Progress
+from calexit.commission.lottery.panels import PanelFinder
+from calexit.commission.lottery.relaxation import relaxed_leximin
 from calexit.commission.model import Instance
 
-FIX_TOLERANCE = 1e-7
-"""A group is fixed when its dual exceeds this."""
-FIX_MARGIN = 1e-9
-"""A fixed group is held at its stage value minus this, so that floating-point noise in
-the last solution never makes the next stage infeasible."""
+DECOMPOSITION_TOLERANCE = 1e-7
+"""The largest difference per group between the relaxation's leximin probabilities and
+the panel mixture's for the mixture to count as the leximin distribution."""
 
 
 def leximin_optimum(
     instance: Instance, progress: Progress | None = None, *, seed: int = 0
 ) -> GroupOptimum:
     """The leximin distribution over compositions."""
-    master = start(instance, progress, seed)
+    finder = PanelFinder(instance, group_people(instance))
+    if progress is not None:
+        progress(f"{len(instance.people)} people in {len(finder.groups)} groups of equals")
+    constraints = finder.constraints()
+    relaxed = relaxed_leximin(constraints)
+    if relaxed is None:
+        raise ValueError("the instance has no valid panel")  # the caller diagnoses first
+
+    def found(panels: int) -> None:
+        if progress is not None:
+            progress(f"leximin of the relaxation: {panels} panels found")
+
+    walk = decompose(constraints, relaxed.counts, found)
+    if walk.complete:
+        counts = np.asarray(walk.compositions, dtype=np.float64)
+        probabilities = (np.asarray(walk.weights) @ counts) / constraints.sizes
+        target = relaxed.counts / constraints.sizes
+        if float(np.abs(probabilities - target).max()) <= DECOMPOSITION_TOLERANCE:
+            return GroupOptimum(
+                algorithm="leximin",
+                groups=finder.groups,
+                compositions=walk.compositions,
+                weights=walk.weights,
+                probabilities=tuple(float(p) for p in probabilities),
+                stats={
+                    "mip_solves": walk.mip_solves,
+                    "lp_solves": walk.lp_solves + relaxed.stages,
+                    "columns": len(walk.compositions),
+                    "stages": relaxed.stages,
+                },
+            )
+    return column_generation(instance, progress, seed, finder, walk)
+
+
+def column_generation(
+    instance: Instance,
+    progress: Progress | None,
+    seed: int,
+    finder: PanelFinder,
+    walk: Decomposition,
+) -> GroupOptimum:
+    """Leximin by column generation, starting from the walk's panels."""
+    master = start(instance, progress, seed, finder)
+    for composition in walk.compositions:
+        master.add(composition)
     groups = master.groups
     people = sum(g.size for g in groups)
     stages = 0
@@ -50,13 +104,9 @@ def leximin_optimum(
                 )
 
         solution = master.optimise(report)
-        duals = solution.duals
         unfixed = [g for g in range(len(groups)) if g not in master.fixed]
-        tight = [g for g in unfixed if duals[g] > FIX_TOLERANCE]
-        if not tight:  # pragma: no cover - duals of unfixed groups sum to one
-            tight = [max(unfixed, key=lambda g: float(duals[g]))]
-        for g in tight:
-            master.fix(g, max(0.0, solution.z - FIX_MARGIN))
+        for g in tight_groups(solution.duals, unfixed):
+            master.fix(g, held_at(solution.z))
     if solution is None:  # pragma: no cover - an instance has at least one group
         raise ValueError("an empty pool")
     # The last stage's optimum meets every fixed probability: it is the leximin optimum.

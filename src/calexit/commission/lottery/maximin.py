@@ -17,10 +17,13 @@ from calexit.commission.lottery.panels import PanelFinder
 from calexit.commission.model import Instance
 
 
-def start(instance: Instance, progress: Progress | None, seed: int = 0) -> Master:
+def start(
+    instance: Instance, progress: Progress | None, seed: int = 0, finder: PanelFinder | None = None
+) -> Master:
     """A master LP with a few diverse initial columns; the instance must be feasible."""
-    groups = group_people(instance)
-    finder = PanelFinder(instance, groups)
+    if finder is None:
+        finder = PanelFinder(instance, group_people(instance))
+    groups = finder.groups
     master = Master(groups, finder)
     if progress is not None:
         progress(f"{len(instance.people)} people in {len(groups)} groups of equals")

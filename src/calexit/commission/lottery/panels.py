@@ -40,6 +40,28 @@ TIGHT_GAP = 1e-9
 
 
 @dataclass(frozen=True)
+class PanelConstraints:
+    """The panel model's constraints as arrays: ``lower <= rows @ c <= upper`` and
+    ``0 <= c <= sizes``. The first row is the panel size, then one row per quota, then one
+    per household of two or more people."""
+
+    rows: NDArray[np.float64]
+    lower: NDArray[np.float64]
+    upper: NDArray[np.float64]
+    sizes: NDArray[np.float64]
+
+    def satisfied_by(self, counts: NDArray[np.float64]) -> bool:
+        """Whether the (integer) ``counts`` meet every row and bound exactly."""
+        totals = self.rows @ counts
+        return bool(
+            (totals >= self.lower).all()
+            and (totals <= self.upper).all()
+            and (counts >= 0).all()
+            and (counts <= self.sizes).all()
+        )
+
+
+@dataclass(frozen=True)
 class Found:
     """A best composition for some weights, its objective value and HiGHS's proven upper
     bound on the best value (equal to ``value`` up to the optimality gap)."""
@@ -98,6 +120,17 @@ class PanelFinder:
         self._rows, self._lower, self._upper = matrix, lower, upper
         self._float_rows = matrix.astype(np.float64)
         self._sizes = np.array(sizes, dtype=np.int64)
+
+    def constraints(self) -> PanelConstraints:
+        """The constraints of the model, for the LP relaxation and its faces."""
+        k = float(self.instance.panel_size)
+        n = len(self.groups)
+        return PanelConstraints(
+            rows=np.vstack([np.ones((1, n)), self._float_rows]),
+            lower=np.concatenate([[k], self._lower.astype(np.float64)]),
+            upper=np.concatenate([[k], self._upper.astype(np.float64)]),
+            sizes=self._sizes.astype(np.float64),
+        )
 
     @classmethod
     def for_people(cls, instance: Instance) -> PanelFinder:

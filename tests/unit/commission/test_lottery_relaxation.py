@@ -1,0 +1,100 @@
+"""Leximin through the LP relaxation and the face walk, against column generation.
+
+The leximin probabilities are unique (Flanigan et al., Nature 596, 2021, Methods), so the
+two exact routes in :mod:`calexit.commission.lottery.leximin` must agree wherever the
+relaxation route succeeds; where the relaxation's leximin is no mixture of valid panels,
+the column generation must take over.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from calexit.commission.lottery.decomposition import Decomposition, decompose
+from calexit.commission.lottery.groups import group_people
+from calexit.commission.lottery.instances import synthetic
+from calexit.commission.lottery.leximin import column_generation, leximin_optimum
+from calexit.commission.lottery.panels import PanelFinder
+from calexit.commission.lottery.relaxation import relaxed_leximin
+from calexit.commission.model import Instance, Person, Quota
+
+NOTHING = Decomposition(compositions=(), weights=(), complete=False, mip_solves=0, lp_solves=0)
+
+
+def triangle() -> Instance:
+    """Panel of 2 from people a, b, c, d where any two of a, b, c share a value allowed
+    once. Every valid panel is d with one of a, b, c, so the leximin gives a, b and c one
+    third each and d certainty; the relaxation would give everyone one half (the pairwise
+    limits allow a = b = c = d = 1/2), which no mixture of panels reaches."""
+    pairs = {"a": ("ab", "ac"), "b": ("ab", "bc"), "c": ("ac", "bc"), "d": ()}
+    people = tuple(
+        Person(pid, {f: ("yes" if f in mine else "no") for f in ("ab", "ac", "bc")})
+        for pid, mine in pairs.items()
+    )
+    quotas = tuple(
+        Quota(f, value, 0, top)
+        for f in ("ab", "ac", "bc")
+        for value, top in (("yes", 1), ("no", 2))
+    )
+    return Instance(people=people, quotas=quotas, panel_size=2)
+
+
+@pytest.mark.parametrize(
+    ("pool", "panel", "categories", "seed"), [(60, 8, 3, 1), (120, 12, 4, 2), (250, 20, 6, 1)]
+)
+def test_relaxation_route_equals_column_generation(
+    pool: int, panel: int, categories: int, seed: int
+) -> None:
+    instance = synthetic(pool, panel, categories, seed=seed)
+    finder = PanelFinder(instance, group_people(instance))
+    fast = leximin_optimum(instance)
+    slow = column_generation(instance, None, 0, finder, NOTHING)
+    assert np.allclose(fast.probabilities, slow.probabilities, atol=1e-6)
+    assert sum(fast.weights) == pytest.approx(1.0, abs=1e-12)
+    for composition in fast.compositions:
+        assert finder.check(composition) == []
+
+
+def test_face_walk_writes_the_relaxed_leximin_as_panels() -> None:
+    instance = synthetic(250, 20, 6, seed=1)
+    finder = PanelFinder(instance, group_people(instance))
+    constraints = finder.constraints()
+    relaxed = relaxed_leximin(constraints)
+    assert relaxed is not None
+    walk = decompose(constraints, relaxed.counts)
+    assert walk.complete
+    average = np.asarray(walk.weights) @ np.asarray(walk.compositions, dtype=np.float64)
+    assert np.abs(average - relaxed.counts).max() < 1e-7
+    assert min(walk.weights) > 0
+    # at most one step per group and one to finish (Caratheodory)
+    assert len(walk.compositions) <= len(finder.groups) + 1
+
+
+def test_a_relaxation_no_panel_mixture_reaches_falls_back_to_column_generation() -> None:
+    instance = triangle()
+    finder = PanelFinder(instance, group_people(instance))
+    constraints = finder.constraints()
+    relaxed = relaxed_leximin(constraints)
+    assert relaxed is not None
+    assert np.allclose(relaxed.counts / constraints.sizes, 0.5)
+    assert not decompose(constraints, relaxed.counts).complete
+    optimum = leximin_optimum(instance)
+    by_member = {
+        g.members[0]: p for g, p in zip(optimum.groups, optimum.probabilities, strict=True)
+    }
+    assert by_member == pytest.approx({"a": 1 / 3, "b": 1 / 3, "c": 1 / 3, "d": 1.0}, abs=1e-7)
+    assert optimum.stats["columns"] >= 3
+
+
+def test_an_empty_relaxation_is_reported() -> None:
+    instance = triangle()
+    impossible = Instance(
+        people=instance.people,
+        quotas=(*instance.quotas[:1], Quota("ab", "no", 3, 3)),
+        panel_size=2,
+    )
+    finder = PanelFinder(impossible, group_people(impossible))
+    assert relaxed_leximin(finder.constraints()) is None
+    with pytest.raises(ValueError, match="no valid panel"):
+        leximin_optimum(impossible)
