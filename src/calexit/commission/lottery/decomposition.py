@@ -32,7 +32,7 @@ from calexit.commission.lottery.relaxation import relaxation_model
 
 FACE_TOLERANCE = 1e-9
 """A bound or row within this of the point is tight: the face keeps it tight."""
-LEFT_OVER = 1e-8
+LEFT_OVER = 5e-8
 """The walk ends when the share not yet written as panels is below this; the shares
 found are then scaled to sum to one. (The rest is divided by the share left at every
 step, so its rounding error grows as the share shrinks: on the synthetic 1,727/110

@@ -1,33 +1,42 @@
 """LEXIMIN: maximise the smallest selection probability, then the second smallest, ...
 
-Two exact routes to the same, unique, optimum; groups of interchangeable people
+Three exact routes to the same, unique, optimum, tried in turn; groups of interchangeable people
 (:mod:`calexit.commission.lottery.groups`) stand in for people, since everyone in a group
 has the same leximin probability.
 
 1. **The relaxation first.** The leximin point of the LP relaxation of the panel model
    (:mod:`~calexit.commission.lottery.relaxation`) takes one small LP per stage. It is
-   lexicographically at least the true leximin, so when the face walk
-   (:mod:`~calexit.commission.lottery.decomposition`) writes it as a mixture of valid
-   panels, to within ``DECOMPOSITION_TOLERANCE`` per group, that mixture is the leximin
-   distribution.
-2. **Column generation otherwise**: the algorithm of Flanigan et al., *Fair algorithms
-   for selecting citizens' assemblies* (Nature 596, 2021, Methods, "Leximin"). Each
-   *stage* maximises the minimum probability ``z`` of the groups not yet fixed, keeping
-   every fixed group at least at its fixed probability, by column generation over
-   panels (:mod:`calexit.commission.lottery.master`), and fixes the groups the stage rule
+   lexicographically at least the true leximin, so any mixture of valid panels that
+   gives every group its probability, to within ``DECOMPOSITION_TOLERANCE``, is the
+   leximin distribution. The face walk
+   (:mod:`~calexit.commission.lottery.decomposition`) looks for one.
+2. **Column generation towards it**, when the walk stops early: ``max z`` such that every
+   group gets at least ``z`` times its relaxation probability
+   (:meth:`~calexit.commission.lottery.master.Master.aim`), from the walk's panels. It
+   stops as soon as ``z`` reaches 1; if pricing proves that ``z`` cannot, the relaxation's
+   point is no mixture of panels.
+3. **Stage by stage otherwise**: the algorithm of Flanigan et al., *Fair algorithms for
+   selecting citizens' assemblies* (Nature 596, 2021, Methods, "Leximin"). Each *stage*
+   maximises the minimum probability ``z`` of the groups not yet fixed, keeping every
+   fixed group at least at its fixed probability, by column generation over panels
+   (:mod:`calexit.commission.lottery.master`), and fixes the groups the stage rule
    (:mod:`~calexit.commission.lottery.fixing`) names. When every group is fixed, the last
    LP solution is the leximin distribution, exact to solver tolerance
-   (``PRICING_TOLERANCE`` per stage). The panels the walk found start it off.
+   (``PRICING_TOLERANCE`` per stage). The panels found so far start it off.
 """
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Sequence
+from dataclasses import replace
 
-from calexit.commission.lottery.decomposition import Decomposition, decompose
+import numpy as np
+from numpy.typing import NDArray
+
+from calexit.commission.lottery.decomposition import decompose
 from calexit.commission.lottery.fixing import held_at, tight_groups
-from calexit.commission.lottery.groups import group_people
-from calexit.commission.lottery.master import MasterSolution
+from calexit.commission.lottery.groups import Composition, group_people
+from calexit.commission.lottery.master import Master, MasterSolution
 from calexit.commission.lottery.maximin import start
 from calexit.commission.lottery.optimum import GroupOptimum, Progress
 from calexit.commission.lottery.panels import PanelFinder
@@ -37,6 +46,9 @@ from calexit.commission.model import Instance
 DECOMPOSITION_TOLERANCE = 1e-7
 """The largest difference per group between the relaxation's leximin probabilities and
 the panel mixture's for the mixture to count as the leximin distribution."""
+REACH_TOLERANCE = 1e-9
+"""Column generation towards the relaxation's leximin stops once the mixture reaches
+``1 - REACH_TOLERANCE`` of every group's probability."""
 
 
 def leximin_optimum(
@@ -50,6 +62,7 @@ def leximin_optimum(
     relaxed = relaxed_leximin(constraints)
     if relaxed is None:
         raise ValueError("the instance has no valid panel")  # the caller diagnoses first
+    target = relaxed.counts / constraints.sizes
 
     def found(panels: int) -> None:
         if progress is not None:
@@ -59,8 +72,7 @@ def leximin_optimum(
     if walk.complete:
         counts = np.asarray(walk.compositions, dtype=np.float64)
         probabilities = (np.asarray(walk.weights) @ counts) / constraints.sizes
-        target = relaxed.counts / constraints.sizes
-        if float(np.abs(probabilities - target).max()) <= DECOMPOSITION_TOLERANCE:
+        if reaches(probabilities, target):
             return GroupOptimum(
                 algorithm="leximin",
                 groups=finder.groups,
@@ -72,9 +84,34 @@ def leximin_optimum(
                     "lp_solves": walk.lp_solves + relaxed.stages,
                     "columns": len(walk.compositions),
                     "stages": relaxed.stages,
+                    "route": 1,
                 },
             )
-    return column_generation(instance, progress, seed, finder, walk)
+    master = Master(finder.groups, finder)
+    for composition in walk.compositions:
+        master.add(composition)
+    if not master.columns:
+        master.seed(seed)
+    master.aim(target)
+
+    def report(columns: int) -> None:
+        if progress is not None:
+            progress(f"leximin of the relaxation: {columns} panels generated towards it")
+
+    solution = master.optimise(report, enough=1.0 - REACH_TOLERANCE)
+    if reaches(solution.probabilities, target):
+        optimum = master.optimum("leximin", solution, relaxed.stages)
+        work = {
+            "mip_solves": optimum.stats["mip_solves"] + walk.mip_solves,
+            "lp_solves": optimum.stats["lp_solves"] + walk.lp_solves + relaxed.stages,
+        }
+        return replace(optimum, stats={**optimum.stats, **work, "route": 2})
+    return column_generation(instance, progress, seed, finder, master.columns)
+
+
+def reaches(probabilities: NDArray[np.float64], target: NDArray[np.float64]) -> bool:
+    """Whether a mixture's probabilities are the relaxation's, to within tolerance."""
+    return float(np.abs(probabilities - target).max()) <= DECOMPOSITION_TOLERANCE
 
 
 def column_generation(
@@ -82,11 +119,11 @@ def column_generation(
     progress: Progress | None,
     seed: int,
     finder: PanelFinder,
-    walk: Decomposition,
+    columns: Sequence[Composition] = (),
 ) -> GroupOptimum:
-    """Leximin by column generation, starting from the walk's panels."""
+    """Leximin by column generation, starting from ``columns`` as well."""
     master = start(instance, progress, seed, finder)
-    for composition in walk.compositions:
+    for composition in columns:
         master.add(composition)
     groups = master.groups
     people = sum(g.size for g in groups)
@@ -110,4 +147,5 @@ def column_generation(
     if solution is None:  # pragma: no cover - an instance has at least one group
         raise ValueError("an empty pool")
     # The last stage's optimum meets every fixed probability: it is the leximin optimum.
-    return master.optimum("leximin", solution, stages)
+    optimum = master.optimum("leximin", solution, stages)
+    return replace(optimum, stats={**optimum.stats, "route": 3})

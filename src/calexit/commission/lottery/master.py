@@ -116,6 +116,14 @@ class Master:
         self._h.changeCoeff(group, 0, 0.0)
         self._h.changeRowBounds(group, probability, highs.INF)
 
+    def aim(self, targets: NDArray[np.float64]) -> None:
+        """Make the LP ``max z`` s.t. ``pi_g(x) >= z * targets[g]`` for every group: the
+        largest share of the targets the columns reach (``z = 1`` when they reach them
+        all). The duals then satisfy ``sum_g y_g * targets[g] = 1``; pricing is unchanged."""
+        for g, target in enumerate(targets):
+            self._h.changeCoeff(g, 0, -float(target))
+            self._h.changeRowBounds(g, 0.0, highs.INF)
+
     def solve(self) -> MasterSolution:
         self.lp_solves += 1
         self._h.run()
@@ -151,8 +159,11 @@ class Master:
         counts = self._counts
         return np.asarray((weights @ counts) / self.sizes, dtype=np.float64)
 
-    def optimise(self, progress: Callable[[int], None] | None = None) -> MasterSolution:
-        """Generate columns until no composition has a negative reduced cost.
+    def optimise(
+        self, progress: Callable[[int], None] | None = None, enough: float | None = None
+    ) -> MasterSolution:
+        """Generate columns until no composition has a negative reduced cost, or until
+        ``z`` reaches ``enough``.
 
         Every round solves the LP, then adds both the swap heuristic's columns and the
         loose pricing MIP's best one. The MIP's column, the steepest available, is what
@@ -162,15 +173,20 @@ class Master:
         climbs (HiGHS releases the interpreter lock); the columns enter in the same order
         either way, so the result does not depend on the timing."""
         with ThreadPoolExecutor(max_workers=1) as pricing:
-            return self._optimise(pricing, progress)
+            return self._optimise(pricing, progress, enough)
 
     def _optimise(
-        self, pricing: ThreadPoolExecutor, progress: Callable[[int], None] | None
+        self,
+        pricing: ThreadPoolExecutor,
+        progress: Callable[[int], None] | None,
+        enough: float | None,
     ) -> MasterSolution:
         while True:
             solution = self.solve()
             if progress is not None:
                 progress(len(self.columns))
+            if enough is not None and solution.z >= enough:
+                return solution
             prices = solution.duals / self.sizes
             if len(self.columns) > PRUNE_AT * len(self.groups):
                 dropped = self.prune(PRUNE_TO * len(self.groups))

@@ -22,4 +22,5 @@ class GroupOptimum:
     probabilities: tuple[float, ...]
     """Per group: each member's selection probability."""
     stats: dict[str, int]
-    """Counts of the work done: MIP solves, LP solves, columns, stages."""
+    """Counts of the work done: MIP solves, LP solves, columns, stages; for leximin also
+    the route that found it (1, 2 or 3, see :mod:`~calexit.commission.lottery.leximin`)."""
