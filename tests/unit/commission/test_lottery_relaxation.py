@@ -104,3 +104,20 @@ def test_an_empty_relaxation_is_reported() -> None:
     assert relaxed_leximin(finder.constraints()) is None
     with pytest.raises(ValueError, match="no valid panel"):
         leximin_optimum(impossible)
+
+
+def test_quotas_only_the_relaxation_meets_are_reported() -> None:
+    # Each pair of a, b, c exactly once: a = b = c = d = 1/2 meets that in the relaxation,
+    # but whole people cannot (the three pair counts would sum to an odd 3 = 2(a + b + c)).
+    instance = triangle()
+    exact = Instance(
+        people=instance.people,
+        quotas=tuple(
+            Quota(q.feature, q.value, 1, 1) if q.value == "yes" else q for q in instance.quotas
+        ),
+        panel_size=2,
+    )
+    finder = PanelFinder(exact, group_people(exact))
+    assert relaxed_leximin(finder.constraints()) is not None
+    with pytest.raises(ValueError, match="no valid panel"):
+        leximin_optimum(exact)

@@ -92,6 +92,8 @@ def leximin_optimum(
         master.add(composition)
     if not master.columns:
         master.seed(seed)
+    if not master.columns:
+        raise ValueError("the instance has no valid panel")  # the caller diagnoses first
     master.aim(target)
 
     def report(columns: int) -> None:
