@@ -59,3 +59,10 @@ def test_gini_of_known_vectors() -> None:
     assert gini([0.1] * 10) == pytest.approx(0.0)
     assert gini([0.0, 0.0, 0.0, 1.0]) == pytest.approx(0.75)
     assert gini([]) == 0.0
+
+
+def test_gini_of_equal_probabilities_with_rounding_noise_is_not_negative() -> None:
+    # 0.1 computed three ways, as a solver leaves it: the raw formula gives about -1e-17
+    noisy = [0.1, 0.30000000000000004 - 0.2, 1.0 - 0.9] * 700
+    assert gini(noisy) >= 0.0
+    assert gini(noisy) == pytest.approx(0.0, abs=1e-12)

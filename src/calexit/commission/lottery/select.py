@@ -73,4 +73,5 @@ def gini(probabilities: Sequence[float]) -> float:
     if n == 0 or total <= 0:
         return 0.0
     weighted = sum((2 * (i + 1) - n - 1) * v for i, v in enumerate(values))
-    return weighted / (n * total)
+    # never below 0: equal probabilities can leave a rounding error of either sign
+    return max(0.0, weighted / (n * total))
