@@ -33,14 +33,14 @@ from dataclasses import replace
 import numpy as np
 from numpy.typing import NDArray
 
-from calexit.commission.lottery.decomposition import decompose
+from calexit.commission.lottery.decomposition import Decomposition, decompose
 from calexit.commission.lottery.fixing import held_at, tight_groups
 from calexit.commission.lottery.groups import Composition, group_people
 from calexit.commission.lottery.master import Master, MasterSolution
 from calexit.commission.lottery.maximin import start
 from calexit.commission.lottery.optimum import GroupOptimum, Progress
 from calexit.commission.lottery.panels import PanelFinder
-from calexit.commission.lottery.relaxation import relaxed_leximin
+from calexit.commission.lottery.relaxation import RelaxedLeximin, relaxed_leximin
 from calexit.commission.model import Instance
 
 DECOMPOSITION_TOLERANCE = 1e-7
@@ -62,38 +62,65 @@ def leximin_optimum(
     relaxed = relaxed_leximin(constraints)
     if relaxed is None:
         raise ValueError("the instance has no valid panel")  # the caller diagnoses first
-    target = relaxed.counts / constraints.sizes
 
     def found(panels: int) -> None:
         if progress is not None:
             progress(f"leximin of the relaxation: {panels} panels found")
 
     walk = decompose(constraints, relaxed.counts, found)
-    if walk.complete:
-        counts = np.asarray(walk.compositions, dtype=np.float64)
-        probabilities = (np.asarray(walk.weights) @ counts) / constraints.sizes
-        if reaches(probabilities, target):
-            return GroupOptimum(
-                algorithm="leximin",
-                groups=finder.groups,
-                compositions=walk.compositions,
-                weights=walk.weights,
-                probabilities=tuple(float(p) for p in probabilities),
-                stats={
-                    "mip_solves": walk.mip_solves,
-                    "lp_solves": walk.lp_solves + relaxed.stages,
-                    "columns": len(walk.compositions),
-                    "stages": relaxed.stages,
-                    "route": 1,
-                },
-            )
+    walked = by_walk(finder, relaxed, walk)
+    if walked is not None:
+        return walked
     master = Master(finder.groups, finder)
+    aimed = by_aim(master, relaxed, walk, progress, seed)
+    if aimed is not None:
+        return aimed
+    return column_generation(instance, progress, seed, finder, master.columns)
+
+
+def by_walk(
+    finder: PanelFinder, relaxed: RelaxedLeximin, walk: Decomposition
+) -> GroupOptimum | None:
+    """Route 1: the walk's mixture, if it reaches the relaxation's leximin."""
+    sizes = finder.constraints().sizes
+    if not walk.complete:
+        return None
+    counts = np.asarray(walk.compositions, dtype=np.float64)
+    probabilities = (np.asarray(walk.weights) @ counts) / sizes
+    if not reaches(probabilities, relaxed.counts / sizes):
+        return None
+    return GroupOptimum(
+        algorithm="leximin",
+        groups=finder.groups,
+        compositions=walk.compositions,
+        weights=walk.weights,
+        probabilities=tuple(float(p) for p in probabilities),
+        stats={
+            "mip_solves": walk.mip_solves,
+            "lp_solves": walk.lp_solves + relaxed.stages,
+            "columns": len(walk.compositions),
+            "stages": relaxed.stages,
+            "route": 1,
+        },
+    )
+
+
+def by_aim(
+    master: Master,
+    relaxed: RelaxedLeximin,
+    walk: Decomposition,
+    progress: Progress | None,
+    seed: int,
+) -> GroupOptimum | None:
+    """Route 2: column generation aimed at the relaxation's leximin from the walk's
+    panels, or ``None`` if pricing proves it out of reach (``master`` keeps the columns)."""
     for composition in walk.compositions:
         master.add(composition)
     if not master.columns:
         master.seed(seed)
     if not master.columns:
         raise ValueError("the instance has no valid panel")  # the caller diagnoses first
+    target = relaxed.counts / master.sizes
     master.aim(target)
 
     def report(columns: int) -> None:
@@ -101,14 +128,14 @@ def leximin_optimum(
             progress(f"leximin of the relaxation: {columns} panels generated towards it")
 
     solution = master.optimise(report, enough=1.0 - REACH_TOLERANCE)
-    if reaches(solution.probabilities, target):
-        optimum = master.optimum("leximin", solution, relaxed.stages)
-        work = {
-            "mip_solves": optimum.stats["mip_solves"] + walk.mip_solves,
-            "lp_solves": optimum.stats["lp_solves"] + walk.lp_solves + relaxed.stages,
-        }
-        return replace(optimum, stats={**optimum.stats, **work, "route": 2})
-    return column_generation(instance, progress, seed, finder, master.columns)
+    if not reaches(solution.probabilities, target):
+        return None
+    optimum = master.optimum("leximin", solution, relaxed.stages)
+    work = {
+        "mip_solves": optimum.stats["mip_solves"] + walk.mip_solves,
+        "lp_solves": optimum.stats["lp_solves"] + walk.lp_solves + relaxed.stages,
+    }
+    return replace(optimum, stats={**optimum.stats, **work, "route": 2})
 
 
 def reaches(probabilities: NDArray[np.float64], target: NDArray[np.float64]) -> bool:
