@@ -43,9 +43,10 @@ from calexit.commission.lottery.panels import PanelFinder
 from calexit.commission.lottery.relaxation import RelaxedLeximin, relaxed_leximin
 from calexit.commission.model import Instance
 
-DECOMPOSITION_TOLERANCE = 1e-7
+DECOMPOSITION_TOLERANCE = 5e-8
 """The largest difference per group between the relaxation's leximin probabilities and
-the panel mixture's for the mixture to count as the leximin distribution."""
+the panel mixture's for the mixture to count as the leximin distribution. (A walk that
+leaves less than ``LEFT_OVER`` of the probability, 5e-8, moves no probability by more.)"""
 REACH_TOLERANCE = 1e-9
 """Column generation towards the relaxation's leximin stops once the mixture reaches
 ``1 - REACH_TOLERANCE`` of every group's probability."""
