@@ -35,11 +35,11 @@ from numpy.typing import NDArray
 
 from calexit.commission.lottery.decomposition import Decomposition, decompose
 from calexit.commission.lottery.fixing import held_at, tight_groups
-from calexit.commission.lottery.groups import Composition, group_people
+from calexit.commission.lottery.groups import Composition
 from calexit.commission.lottery.master import Master, MasterSolution
-from calexit.commission.lottery.maximin import start
+from calexit.commission.lottery.maximin import finder_for, start
 from calexit.commission.lottery.optimum import GroupOptimum, Progress
-from calexit.commission.lottery.panels import PanelFinder
+from calexit.commission.lottery.panels import PanelConstraints, PanelFinder
 from calexit.commission.lottery.relaxation import RelaxedLeximin, relaxed_leximin
 from calexit.commission.model import Instance
 
@@ -56,9 +56,7 @@ def leximin_optimum(
     instance: Instance, progress: Progress | None = None, *, seed: int = 0
 ) -> GroupOptimum:
     """The leximin distribution over compositions."""
-    finder = PanelFinder(instance, group_people(instance))
-    if progress is not None:
-        progress(f"{len(instance.people)} people in {len(finder.groups)} groups of equals")
+    finder = finder_for(instance, progress)
     constraints = finder.constraints()
     relaxed = relaxed_leximin(constraints)
     if relaxed is None:
@@ -69,21 +67,24 @@ def leximin_optimum(
             progress(f"leximin of the relaxation: {panels} panels found")
 
     walk = decompose(constraints, relaxed.counts, found)
-    walked = by_walk(finder, relaxed, walk)
+    walked = by_walk(finder, constraints, relaxed, walk)
     if walked is not None:
         return walked
-    master = Master(finder.groups, finder)
-    aimed = by_aim(master, relaxed, walk, progress, seed)
+    master = start(finder, seed, walk.compositions, cover=False)
+    aimed = by_aim(master, relaxed, walk, progress)
     if aimed is not None:
         return aimed
-    return column_generation(instance, progress, seed, finder, master.columns)
+    return column_generation(progress, seed, finder, master.columns)
 
 
 def by_walk(
-    finder: PanelFinder, relaxed: RelaxedLeximin, walk: Decomposition
+    finder: PanelFinder,
+    constraints: PanelConstraints,
+    relaxed: RelaxedLeximin,
+    walk: Decomposition,
 ) -> GroupOptimum | None:
     """Route 1: the walk's mixture, if it reaches the relaxation's leximin."""
-    sizes = finder.constraints().sizes
+    sizes = constraints.sizes
     if not walk.complete:
         return None
     counts = np.asarray(walk.compositions, dtype=np.float64)
@@ -107,20 +108,11 @@ def by_walk(
 
 
 def by_aim(
-    master: Master,
-    relaxed: RelaxedLeximin,
-    walk: Decomposition,
-    progress: Progress | None,
-    seed: int,
+    master: Master, relaxed: RelaxedLeximin, walk: Decomposition, progress: Progress | None
 ) -> GroupOptimum | None:
-    """Route 2: column generation aimed at the relaxation's leximin from the walk's
-    panels, or ``None`` if pricing proves it out of reach (``master`` keeps the columns)."""
-    for composition in walk.compositions:
-        master.add(composition)
-    if not master.columns:
-        master.seed(seed)
-    if not master.columns:
-        raise ValueError("the instance has no valid panel")  # the caller diagnoses first
+    """Route 2: column generation aimed at the relaxation's leximin from the master's
+    columns (the walk's panels), or ``None`` if pricing proves it out of reach (``master``
+    keeps the columns)."""
     target = relaxed.counts / master.sizes
     master.aim(target)
 
@@ -145,16 +137,13 @@ def reaches(probabilities: NDArray[np.float64], target: NDArray[np.float64]) -> 
 
 
 def column_generation(
-    instance: Instance,
     progress: Progress | None,
     seed: int,
     finder: PanelFinder,
     columns: Sequence[Composition] = (),
 ) -> GroupOptimum:
-    """Leximin by column generation, starting from ``columns`` as well."""
-    master = start(instance, progress, seed, finder)
-    for composition in columns:
-        master.add(composition)
+    """Route 3: leximin stage by stage, starting from ``columns`` as well."""
+    master = start(finder, seed, columns)
     groups = master.groups
     people = sum(g.size for g in groups)
     stages = 0

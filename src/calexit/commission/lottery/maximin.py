@@ -10,24 +10,40 @@ than ``PRICING_TOLERANCE``. Maximin says nothing about anyone above the minimum;
 
 from __future__ import annotations
 
-from calexit.commission.lottery.groups import group_people
+from collections.abc import Sequence
+
+from calexit.commission.lottery.groups import Composition, group_people
 from calexit.commission.lottery.master import Master
 from calexit.commission.lottery.optimum import GroupOptimum, Progress
 from calexit.commission.lottery.panels import PanelFinder
 from calexit.commission.model import Instance
 
 
-def start(
-    instance: Instance, progress: Progress | None, seed: int = 0, finder: PanelFinder | None = None
-) -> Master:
-    """A master LP with a few diverse initial columns; the instance must be feasible."""
-    if finder is None:
-        finder = PanelFinder(instance, group_people(instance))
-    groups = finder.groups
-    master = Master(groups, finder)
+def finder_for(instance: Instance, progress: Progress | None) -> PanelFinder:
+    """The panel finder over the instance's groups of equals, announced to ``progress``."""
+    finder = PanelFinder(instance, group_people(instance))
     if progress is not None:
-        progress(f"{len(instance.people)} people in {len(groups)} groups of equals")
-    master.seed(seed)
+        progress(f"{len(instance.people)} people in {len(finder.groups)} groups of equals")
+    return finder
+
+
+def start(
+    finder: PanelFinder,
+    seed: int = 0,
+    columns: Sequence[Composition] = (),
+    *,
+    cover: bool = True,
+) -> Master:
+    """A master LP with the covering start (:meth:`Master.seed`) and then ``columns``;
+    without ``cover``, the covering start only if ``columns`` is empty. The instance must
+    be feasible."""
+    master = Master(finder.groups, finder)
+    if cover:
+        master.seed(seed)
+    for composition in columns:
+        master.add(composition)
+    if not master.columns:
+        master.seed(seed)
     if not master.columns:
         raise ValueError("the instance has no valid panel")  # the caller diagnoses first
     return master
@@ -37,7 +53,7 @@ def maximin_optimum(
     instance: Instance, progress: Progress | None = None, *, seed: int = 0
 ) -> GroupOptimum:
     """The maximin distribution over compositions."""
-    master = start(instance, progress, seed)
+    master = start(finder_for(instance, progress), seed)
 
     def report(columns: int) -> None:
         if progress is not None:
